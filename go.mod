@@ -1,0 +1,3 @@
+module kqlhunt
+
+go 1.26.8
