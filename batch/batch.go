@@ -50,6 +50,10 @@ type Field struct {
 // Schema is an ordered list of fields.
 type Schema struct {
 	Fields []Field
+	// Open marks a schema whose full column set is known only at run time
+	// (the output of evaluate bag_unpack): names not in Fields may still
+	// be columns.
+	Open bool
 }
 
 // Index returns the position of the field with the given name, or -1.

@@ -6,6 +6,7 @@
 package funcs
 
 import (
+	"sync"
 	"time"
 
 	"kqlhunt/kql/types"
@@ -18,12 +19,46 @@ type Kind uint8
 const (
 	Scalar Kind = iota
 	Aggregate
+	// Window functions (row_number, prev, next, row_cumsum,
+	// row_window_session) need the serialized row order; the executor
+	// implements them, so Eval and NewAgg are nil.
+	Window
+	// Special functions need tables or whole rows (toscalar, materialize,
+	// column_ifexists, pack_all, bag_pack_columns, table, _GetWatchlist);
+	// the executor implements them, so Eval and NewAgg are nil.
+	Special
 )
+
+// String returns the kind's name.
+func (k Kind) String() string {
+	switch k {
+	case Scalar:
+		return "scalar"
+	case Aggregate:
+		return "aggregate"
+	case Window:
+		return "window"
+	case Special:
+		return "special"
+	}
+	return "unknown"
+}
 
 // Context carries per-query state that functions may read.
 type Context struct {
 	// Now is the single instant now() and ago() refer to for a whole query.
 	Now time.Time
+
+	// regexes caches compiled regular expressions by pattern text for the
+	// functions that take a pattern (extract, replace_regex, matches regex,
+	// ...). It is safe for concurrent use; the zero value is ready.
+	regexes regexCache
+}
+
+// regexCache is a small bounded cache of compiled patterns.
+type regexCache struct {
+	mu sync.Mutex
+	m  map[string]regexEntry
 }
 
 // Func is one catalogue entry.
@@ -48,4 +83,25 @@ type Aggregator interface {
 	Add(args []types.Value)
 	// Result returns the aggregate's value for the rows added so far.
 	Result() types.Value
+}
+
+// RowAggregator is implemented by aggregators that pick one row (arg_min,
+// arg_max): Row returns all argument values passed to Add for the chosen
+// row (the by-value first), which the executor uses to fill the returned
+// columns. Row returns nil when no row was chosen.
+type RowAggregator interface {
+	Aggregator
+	Row() []types.Value
+}
+
+// Lookup returns the catalogue entry for a function name. Names are
+// case-sensitive, as in Kusto.
+func Lookup(name string) (*Func, bool) {
+	f, ok := catalog[name]
+	return f, ok
+}
+
+// Names returns every function name in the catalogue, sorted.
+func Names() []string {
+	return append([]string(nil), sortedNames...)
 }

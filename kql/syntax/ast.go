@@ -130,6 +130,9 @@ const (
 	LitDateTime
 	LitTimeSpan
 	LitGuid
+	// LitNull is an untyped null inside a dynamic JSON value, as in
+	// dynamic([1, null]).
+	LitNull
 )
 
 // Literal is a scalar literal.
@@ -263,6 +266,7 @@ type IndexExpr struct {
 type NamedExpr struct {
 	Names  []*Ident
 	Paren  bool // names were written as a parenthesised tuple
+	Lparen Pos  // position of '(' when Paren is set
 	Assign Pos
 	Value  Expr
 }
@@ -327,6 +331,7 @@ type SortKey struct {
 	X     Expr
 	Order string // "", "asc" or "desc"
 	Nulls string // "", "first" or "last"
+	EndP  Pos    // first byte after the key, including any asc/desc/nulls words
 }
 
 // ---------------------------------------------------------------------------

@@ -30,3 +30,24 @@ func (b *Bag) Get(key string) (any, bool) {
 	}
 	return nil, false
 }
+
+// Set stores val under key: replacing the value in place when the key is
+// present, appending it otherwise.
+func (b *Bag) Set(key string, val any) {
+	for i, k := range b.Keys {
+		if k == key {
+			b.Vals[i] = val
+			return
+		}
+	}
+	b.Keys = append(b.Keys, key)
+	b.Vals = append(b.Vals, val)
+}
+
+// Len returns the number of properties.
+func (b *Bag) Len() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.Keys)
+}

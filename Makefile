@@ -1,0 +1,47 @@
+# kqlhunt build and test entry points. `make demo` and `make test` are the two
+# commands the README gives; .ci/run calls `make test`.
+
+GO        ?= go
+BIN       := bin/kqlhunt
+STATICCHECK_VERSION := v0.8.2
+GOBIN     := $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+
+.PHONY: build demo test lint fmt-check vet staticcheck unit bench-smoke conformance
+
+build:
+	$(GO) build -o $(BIN) ./cmd/kqlhunt
+
+# Run the bundled CloudShell rule over the bundled demo dataset.
+demo: build
+	./$(BIN) hunt --data demo/data
+
+$(STATICCHECK):
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+# Unit tests, golden tests and the seed corpora of every fuzz target.
+unit:
+	$(GO) test -count=1 ./...
+
+lint: fmt-check vet staticcheck
+
+# The whole test suite: formatting, vet, staticcheck, unit tests, and the
+# benchmark harness at a small size (correctness only).
+test: lint unit bench-smoke
+
+bench-smoke: build
+	cd bench && $(GO) test -count=1 ./...
+
+conformance: build
+	python3 ../shared/tools/kqldocs-conformance.py --cases ../shared/corpus/kqldocs/cases.jsonl \
+		--cmd "$(CURDIR)/$(BIN) query --format json -"

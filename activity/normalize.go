@@ -1,0 +1,360 @@
+package activity
+
+import (
+	"strings"
+
+	"kqlhunt/kql/types"
+	"kqlhunt/source/jsonx"
+)
+
+// Fixed column values of every AzureActivity row.
+const (
+	TableName    = "AzureActivity"
+	SourceAzure  = "Azure"
+	DefaultCateg = "Administrative"
+)
+
+// activityCategories are the activity-log categories (lower case): the
+// current eventCategory values and the Write/Action/Delete values of older
+// diagnostic records.
+var activityCategories = map[string]string{
+	"administrative": "Administrative",
+	"servicehealth":  "ServiceHealth",
+	"resourcehealth": "ResourceHealth",
+	"alert":          "Alert",
+	"autoscale":      "Autoscale",
+	"recommendation": "Recommendation",
+	"security":       "Security",
+	"policy":         "Policy",
+	"write":          "Administrative",
+	"action":         "Administrative",
+	"delete":         "Administrative",
+}
+
+// IsActivityCategory reports whether a category value (from category,
+// category.value or properties.eventCategory) names an activity-log
+// category. The empty category counts as activity (the documented default
+// is Administrative).
+func IsActivityCategory(c string) bool {
+	if c == "" {
+		return true
+	}
+	_, ok := activityCategories[strings.ToLower(c)]
+	return ok
+}
+
+// CanonicalCategory returns the CategoryValue Log Analytics shows for a
+// category: the canonical spelling of a known category, Administrative for
+// the old Write/Action/Delete values and for "", and c itself otherwise.
+func CanonicalCategory(c string) string {
+	if c == "" {
+		return DefaultCateg
+	}
+	if v, ok := activityCategories[strings.ToLower(c)]; ok {
+		return v
+	}
+	return c
+}
+
+// restToLA maps the REST status values to the Log Analytics ones.
+var restToLA = map[string]string{
+	"started":   "Start",
+	"accepted":  "Accept",
+	"succeeded": "Success",
+	"failed":    "Failure",
+}
+
+// laToREST maps the Log Analytics (and diagnostic resultType) status
+// values to the REST ones.
+var laToREST = map[string]string{
+	"start":   "Started",
+	"accept":  "Accepted",
+	"success": "Succeeded",
+	"failure": "Failed",
+}
+
+// StatusValue returns the ActivityStatusValue (Start, Accept, Success,
+// Failure) for a status in either vocabulary; other values pass unchanged.
+func StatusValue(s string) string {
+	if v, ok := restToLA[strings.ToLower(s)]; ok {
+		return v
+	}
+	if _, ok := laToREST[strings.ToLower(s)]; ok {
+		return canonicalLA(s)
+	}
+	return s
+}
+
+// StatusLegacy returns the REST form (Started, Accepted, Succeeded, Failed)
+// of a status in either vocabulary; other values pass unchanged.
+func StatusLegacy(s string) string {
+	if v, ok := laToREST[strings.ToLower(s)]; ok {
+		return v
+	}
+	if v, ok := restToLA[strings.ToLower(s)]; ok {
+		return laToREST[strings.ToLower(v)]
+	}
+	return s
+}
+
+func canonicalLA(s string) string {
+	switch strings.ToLower(s) {
+	case "start":
+		return "Start"
+	case "accept":
+		return "Accept"
+	case "success":
+		return "Success"
+	case "failure":
+		return "Failure"
+	}
+	return s
+}
+
+// levels maps level spellings to the Log Analytics form. Numeric levels
+// are the diagnostic-log severities (1 Critical … 5 Verbose).
+var levels = map[string]string{
+	"critical":      "Critical",
+	"error":         "Error",
+	"warning":       "Warning",
+	"information":   "Informational",
+	"informational": "Informational",
+	"verbose":       "Verbose",
+	"1":             "Critical",
+	"2":             "Error",
+	"3":             "Warning",
+	"4":             "Informational",
+	"5":             "Verbose",
+}
+
+// NormalizeLevel returns the Level as Log Analytics shows it.
+func NormalizeLevel(l string) string {
+	if v, ok := levels[strings.ToLower(strings.TrimSpace(l))]; ok {
+		return v
+	}
+	return l
+}
+
+// ResourceIDParts returns the subscription id, resource group and last
+// segment of an Azure resource id, in the case the id has. Missing parts
+// are "".
+func ResourceIDParts(id string) (sub, rg, last string) {
+	rest := strings.Trim(id, "/")
+	if rest == "" {
+		return "", "", ""
+	}
+	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		last = rest[i+1:]
+	} else {
+		last = rest
+	}
+	for rest != "" {
+		var seg string
+		seg, rest, _ = strings.Cut(rest, "/")
+		var val string
+		val, rest, _ = strings.Cut(rest, "/")
+		switch {
+		case strings.EqualFold(seg, "subscriptions") && sub == "":
+			sub = val
+		case strings.EqualFold(seg, "resourceGroups") && rg == "":
+			rg = val
+		case strings.EqualFold(seg, "providers"):
+			return sub, rg, last
+		}
+	}
+	return sub, rg, last
+}
+
+// CallerFromClaims picks the Caller from token claims: the UPN claim
+// (upn, then the xmlsoap upn URI), then name, then appid, then the object
+// id. Log Analytics documents only "UPN claim, or SPN claim based on
+// availability"; this order is inferred.
+func CallerFromClaims(claims []byte) string {
+	var upn, upnURI, name, appid, oid string
+	_ = jsonx.Object(claims, func(k, v []byte) error {
+		switch {
+		case jsonx.KeyIs(k, "upn"):
+			upn = jsonx.Text(v)
+		case jsonx.KeyIs(k, "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"):
+			upnURI = jsonx.Text(v)
+		case jsonx.KeyIs(k, "name"):
+			name = jsonx.Text(v)
+		case jsonx.KeyIs(k, "appid"):
+			appid = jsonx.Text(v)
+		case jsonx.KeyIs(k, "http://schemas.microsoft.com/identity/claims/objectidentifier"):
+			oid = jsonx.Text(v)
+		case jsonx.KeyIs(k, "oid") && oid == "":
+			oid = jsonx.Text(v)
+		}
+		return nil
+	})
+	for _, c := range []string{upn, upnURI, name, appid, oid} {
+		if c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// lookupText returns the text of member key of the JSON object in text.
+func lookupText(text, key string) string {
+	t := strings.TrimSpace(text)
+	if t == "" || t[0] != '{' {
+		return ""
+	}
+	v, ok := jsonx.Lookup([]byte(t), key)
+	if !ok || jsonx.IsObject(v) || jsonx.IsArray(v) {
+		return ""
+	}
+	return jsonx.Text(v)
+}
+
+// lookupDyn returns the string member key of a dynamic bag.
+func lookupDyn(d any, key string) string {
+	b, ok := d.(*types.Bag)
+	if !ok {
+		return ""
+	}
+	for i, k := range b.Keys {
+		if strings.EqualFold(k, key) {
+			if s, ok := b.Vals[i].(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func member(text string, d any, key string) string {
+	if s := lookupText(text, key); s != "" {
+		return s
+	}
+	return lookupDyn(d, key)
+}
+
+// ParseDynamicText converts a JSON text column into a dynamic value: the
+// parsed JSON when the text is JSON, the text itself as a dynamic string
+// otherwise, and nil for "".
+func ParseDynamicText(s string) any {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return nil
+	}
+	switch t[0] {
+	case '{', '[', '"':
+		if v, err := types.ParseDynamic(t); err == nil {
+			return v
+		}
+	}
+	return s
+}
+
+// Normalize fills the derived columns of r from the ones a decoder set.
+// Fields that already hold a value are kept. With parseDynamic, the
+// dynamic columns missing a value are parsed from their legacy text.
+//
+// Derivations (documented by Microsoft unless marked inferred):
+//   - SubscriptionId, ResourceGroup and Resource from ResourceId, keeping
+//     its case (inferred: Log Analytics shows the resource id's case);
+//   - _ResourceId is the resource id in lower case and _SubscriptionId the
+//     subscription id in lower case (inferred from exported rows);
+//   - ActivityStatusValue, ActivitySubstatusValue, CategoryValue,
+//     OperationNameValue and ResourceProviderValue from the legacy columns
+//     when only those are present (old-style exports; inferred);
+//   - Hierarchy from properties.hierarchy, Caller from the claims,
+//     CallerIpAddress from HTTPRequest.clientIpAddress;
+//   - Level as Log Analytics spells it (Information → Informational).
+func (r *Record) Normalize(parseDynamic bool) {
+	if r.Type == "" {
+		r.Type = TableName
+	}
+	if r.SourceSystem == "" {
+		r.SourceSystem = SourceAzure
+	}
+	if r.ResourceId != "" && (r.SubscriptionId == "" || r.ResourceGroup == "" || r.Resource == "") {
+		sub, rg, last := ResourceIDParts(r.ResourceId)
+		if r.SubscriptionId == "" {
+			r.SubscriptionId = sub
+		}
+		if r.ResourceGroup == "" {
+			r.ResourceGroup = rg
+		}
+		if r.Resource == "" {
+			r.Resource = last
+		}
+	}
+	if r.ResourceIdLA == "" {
+		r.ResourceIdLA = strings.ToLower(r.ResourceId)
+	}
+	if r.SubscriptionLA == "" {
+		r.SubscriptionLA = strings.ToLower(r.SubscriptionId)
+	}
+	if r.ActivityStatusValue == "" && r.ActivityStatus != "" {
+		r.ActivityStatusValue = StatusValue(r.ActivityStatus)
+	}
+	if r.ActivitySubstatusValue == "" && r.ActivitySubstatus != "" {
+		// Legacy "OK (HTTP Status Code: 200)" shows as "OK" in the new
+		// column (inferred from exported rows).
+		s := r.ActivitySubstatus
+		if i := strings.Index(s, " (HTTP Status Code"); i > 0 {
+			s = s[:i]
+		}
+		r.ActivitySubstatusValue = s
+	}
+	if r.CategoryValue == "" {
+		c := r.Category
+		if c == "" {
+			c = member(r.Properties, r.PropertiesD, "eventCategory")
+		}
+		r.CategoryValue = CanonicalCategory(c)
+	}
+	if r.OperationNameValue == "" {
+		r.OperationNameValue = inferOperation(r)
+	}
+	if r.ResourceProviderValue == "" {
+		if i := strings.IndexByte(r.OperationNameValue, '/'); i > 0 {
+			r.ResourceProviderValue = r.OperationNameValue[:i]
+		} else {
+			r.ResourceProviderValue = r.ResourceProvider
+		}
+	}
+	if r.Hierarchy == "" {
+		r.Hierarchy = member(r.Properties, r.PropertiesD, "hierarchy")
+	}
+	if r.Caller == "" {
+		if r.Claims != "" {
+			r.Caller = CallerFromClaims([]byte(r.Claims))
+		} else if r.ClaimsD != nil {
+			r.Caller = CallerFromClaims([]byte(types.FormatDynamic(r.ClaimsD)))
+		}
+	}
+	if r.CallerIpAddress == "" && r.HTTPRequest != "" {
+		r.CallerIpAddress = lookupText(r.HTTPRequest, "clientIpAddress")
+	}
+	r.Level = NormalizeLevel(r.Level)
+	if parseDynamic {
+		if r.AuthorizationD == nil {
+			r.AuthorizationD = ParseDynamicText(r.Authorization)
+		}
+		if r.ClaimsD == nil {
+			r.ClaimsD = ParseDynamicText(r.Claims)
+		}
+		if r.PropertiesD == nil {
+			r.PropertiesD = ParseDynamicText(r.Properties)
+		}
+	}
+}
+
+// inferOperation derives OperationNameValue for rows that carry only the
+// localized OperationName (old-style exports): the authorization action,
+// then properties.message when it looks like an operation, then
+// OperationName itself (inferred).
+func inferOperation(r *Record) string {
+	if a := member(r.Authorization, r.AuthorizationD, "action"); strings.Contains(a, "/") {
+		return a
+	}
+	if m := member(r.Properties, r.PropertiesD, "message"); strings.Contains(m, "/") && !strings.Contains(m, " ") {
+		return m
+	}
+	return r.OperationName
+}

@@ -1,0 +1,4 @@
+// Command cloudshell-bench compares kqlhunt with DuckDB.
+package main
+
+func main() {}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"kqlhunt/source"
+	"kqlhunt/workspace"
+)
+
+// dataFlags are the flags that say where a command's data comes from.
+type dataFlags struct {
+	data           []string
+	tables         []string
+	store          string
+	inputFormat    string
+	strict         bool
+	keepDuplicates bool
+	quiet          bool
+}
+
+func (d *dataFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArrayVar(&d.data, "data", nil, "activity log file, directory or glob, in any supported shape (repeatable)")
+	f.StringArrayVar(&d.tables, "table", nil, "extra table NAME=PATH of rows keyed by column name, NDJSON or a JSON array (repeatable)")
+	f.StringVar(&d.store, "store", "", "read AzureActivity from the local columnar store in DIR (see 'kqlhunt ingest')")
+	f.StringVar(&d.inputFormat, "input-format", "auto", "input shape: "+strings.Join(source.Formats, ", "))
+	f.BoolVar(&d.strict, "strict", false, "treat any skipped input record as an error")
+	f.BoolVar(&d.keepDuplicates, "keep-duplicates", false, "keep events exported more than once (by default duplicates are removed)")
+	f.BoolVar(&d.quiet, "quiet", false, "do not print the input summary on standard error")
+}
+
+func (d *dataFlags) sourceOptions() source.Options {
+	return source.Options{Format: d.inputFormat, Strict: d.strict, NoDedupe: d.keepDuplicates}
+}
+
+func (d *dataFlags) empty() bool { return len(d.data) == 0 && d.store == "" && len(d.tables) == 0 }
+
+// load reads the data the flags name into ws, printing the input summary on
+// standard error.
+func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) error {
+	if len(d.data) > 0 && d.store != "" {
+		return withStatus(exitUsage, fmt.Errorf("give --data or --store, not both"))
+	}
+	if len(d.data) > 0 {
+		t, rep, err := workspace.LoadActivity(ctx, d.data, d.sourceOptions())
+		if rep != nil && !d.quiet {
+			fmt.Fprint(a.stderr, rep.Summary())
+		}
+		if err != nil {
+			return withStatus(exitError, err)
+		}
+		ws.SetTable(workspace.ActivityTable, t)
+	}
+	if d.store != "" {
+		t, err := workspace.OpenStore(d.store)
+		if err != nil {
+			return withStatus(exitError, err)
+		}
+		ws.SetTable(workspace.ActivityTable, t)
+	}
+	for _, spec := range d.tables {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok || name == "" || path == "" {
+			return withStatus(exitUsage, fmt.Errorf("--table %q: want NAME=PATH", spec))
+		}
+		t, err := workspace.LoadRowsTable(path)
+		if err != nil {
+			return withStatus(exitError, err)
+		}
+		ws.SetTable(name, t)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package check
+
+import (
+	"fmt"
+
+	"kqlhunt/kql/funcs"
+	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
+)
+
+// LookupFunc returns the catalogue entry of a built-in function, or nil.
+func LookupFunc(name string) *funcs.Func {
+	f, ok := funcs.Lookup(name)
+	if !ok {
+		return nil
+	}
+	return f
+}
+
+// FuncNames returns the names of the built-in functions, for suggestions.
+func FuncNames() []string { return funcs.Names() }
+
+// LiteralValue returns the value of a literal.
+func LiteralValue(l *syntax.Literal) (types.Value, error) {
+	t := LiteralType(l)
+	if l.Null {
+		return types.NullOf(t), nil
+	}
+	switch l.Kind {
+	case syntax.LitString:
+		return types.NewString(l.Value), nil
+	case syntax.LitBool:
+		b, ok := types.ParseBool(l.Raw)
+		if !ok {
+			return types.Value{}, fmt.Errorf("invalid bool literal %q", l.Raw)
+		}
+		return types.NewBool(b), nil
+	case syntax.LitInt, syntax.LitLong:
+		n, ok := types.ParseLong(l.Raw)
+		if !ok {
+			f, ok2 := types.ParseReal(l.Raw)
+			if !ok2 {
+				return types.Value{}, fmt.Errorf("invalid %s literal %q", t, l.Raw)
+			}
+			n, _ = types.RealToLong(f)
+		}
+		if l.Kind == syntax.LitInt {
+			return types.NewInt(n), nil
+		}
+		return types.NewLong(n), nil
+	case syntax.LitReal, syntax.LitDecimal:
+		f, ok := types.ParseReal(l.Raw)
+		if !ok {
+			return types.Value{}, fmt.Errorf("invalid %s literal %q", t, l.Raw)
+		}
+		if l.Kind == syntax.LitDecimal {
+			return types.NewDecimal(f), nil
+		}
+		return types.NewReal(f), nil
+	case syntax.LitDateTime:
+		ticks, err := types.ParseDateTime(l.Raw)
+		if err != nil {
+			return types.Value{}, fmt.Errorf("invalid datetime literal %q: %w", l.Raw, err)
+		}
+		return types.NewDateTime(ticks), nil
+	case syntax.LitTimeSpan:
+		ticks, err := types.ParseTimeSpan(l.Raw)
+		if err != nil {
+			return types.Value{}, fmt.Errorf("invalid timespan literal %q: %w", l.Raw, err)
+		}
+		return types.NewTimeSpan(ticks), nil
+	case syntax.LitGuid:
+		g, ok := types.ParseGuid(l.Raw)
+		if !ok {
+			return types.Value{}, fmt.Errorf("invalid guid literal %q", l.Raw)
+		}
+		return types.NewGuid(g), nil
+	}
+	return types.Value{}, fmt.Errorf("invalid literal %q", l.Raw)
+}

@@ -1,0 +1,92 @@
+package funcs
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+
+	"kqlhunt/kql/types"
+)
+
+// catalog maps each function name to its entry. It is built once at package
+// initialisation from the per-area tables and never modified afterwards.
+var catalog, sortedNames = buildCatalog(
+	stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
+	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs,
+)
+
+// allEntries returns every catalogue entry, duplicates included, for tests.
+func allEntries() [][]*Func {
+	return [][]*Func{stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
+		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs}
+}
+
+func buildCatalog(tables ...[]*Func) (map[string]*Func, []string) {
+	m := make(map[string]*Func)
+	var names []string
+	for _, t := range tables {
+		for _, f := range t {
+			if _, dup := m[f.Name]; dup {
+				continue // reported by TestCatalogNoDuplicates
+			}
+			if f.Result != nil {
+				f.Result = named(f.Name, f.Result)
+			}
+			m[f.Name] = f
+			names = append(names, f.Name)
+		}
+	}
+	sort.Strings(names)
+	return m, names
+}
+
+// named wraps a result rule so that its errors name the function.
+func named(name string, r func([]types.Type) (types.Type, error)) func([]types.Type) (types.Type, error) {
+	return func(args []types.Type) (types.Type, error) {
+		t, err := r(args)
+		if err != nil {
+			return t, fmt.Errorf("%s(): %w", name, err)
+		}
+		return t, nil
+	}
+}
+
+// regexEntry is a cached compilation result.
+type regexEntry struct {
+	re  *regexp.Regexp
+	err error
+}
+
+// maxCachedRegexes bounds the per-query regex cache.
+const maxCachedRegexes = 256
+
+// Regexp returns the compiled form of a Kusto (RE2) pattern, caching it for
+// the rest of the query. A nil Context compiles without caching.
+func (c *Context) Regexp(pattern string) (*regexp.Regexp, error) {
+	if c == nil {
+		return compileRegex(pattern)
+	}
+	rc := &c.regexes
+	rc.mu.Lock()
+	e, ok := rc.m[pattern]
+	rc.mu.Unlock()
+	if ok {
+		return e.re, e.err
+	}
+	re, err := compileRegex(pattern)
+	rc.mu.Lock()
+	if rc.m == nil || len(rc.m) >= maxCachedRegexes {
+		rc.m = make(map[string]regexEntry)
+	}
+	rc.m[pattern] = regexEntry{re, err}
+	rc.mu.Unlock()
+	return re, err
+}
+
+func compileRegex(pattern string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression %q: %w", pattern, err)
+	}
+	return re, nil
+}

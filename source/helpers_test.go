@@ -1,0 +1,5 @@
+package source
+
+import "kqlhunt/kql/types"
+
+func compactDyn(v any) string { return types.FormatDynamic(v) }

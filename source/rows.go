@@ -1,0 +1,140 @@
+package source
+
+import (
+	"fmt"
+	"strings"
+
+	"kqlhunt/activity"
+	"kqlhunt/source/jsonx"
+)
+
+// rowState collects what a row decoder saw beside the columns.
+type rowState struct {
+	table string // $table or Type when it names another table
+	err   error  // first value error
+}
+
+// note handles a key that is not an AzureActivity column, and the Type
+// column, for routing rows of other tables.
+func (st *rowState) note(name, val string) {
+	if (name == "$table" || name == "Type") && val != "" && val != activity.TableName {
+		st.table = val
+	}
+}
+
+// decodeRow decodes an object keyed by AzureActivity column names.
+func decodeRow(data []byte, rec *activity.Record, dyn bool) (rowState, error) {
+	var st rowState
+	err := jsonx.Object(data, func(k, v []byte) error {
+		name := string(k)
+		if strings.IndexByte(name, '\\') >= 0 {
+			if s, err := jsonx.String(append(append([]byte{'"'}, k...), '"')); err == nil {
+				name = s
+			}
+		}
+		st.setJSON(rec, name, v, dyn)
+		return nil
+	})
+	return st, err
+}
+
+func (st *rowState) setJSON(rec *activity.Record, name string, v []byte, dyn bool) {
+	col, ok := activity.LookupColumn(name)
+	if !ok {
+		col, ok = activity.LookupColumn(activity.CleanColumnName(name))
+	}
+	if !ok {
+		st.note(name, jsonx.Text(v))
+		return
+	}
+	if activity.ColumnName(col) == "Type" {
+		st.note("Type", jsonx.Text(v))
+	}
+	if err := rec.SetJSON(col, v, dyn); err != nil && st.err == nil {
+		st.err = err
+	}
+}
+
+func (st *rowState) setText(rec *activity.Record, col int, name, text string, dyn bool) {
+	if col < 0 {
+		st.note(name, text)
+		return
+	}
+	if activity.ColumnName(col) == "Type" {
+		st.note("Type", text)
+	}
+	if err := rec.SetText(col, text, dyn); err != nil && st.err == nil {
+		st.err = err
+	}
+}
+
+// finishRow checks and delivers a decoded row.
+func (rd *reader) finishRow(rec *activity.Record, st rowState, at Diagnostic) error {
+	if st.table != "" {
+		rd.rep.Read++
+		rd.rep.NonActivity[st.table]++
+		return nil
+	}
+	if st.err != nil {
+		at.Detail = st.err.Error()
+		at.Reason = ReasonBadValue
+		if strings.HasPrefix(at.Detail, "TimeGenerated:") {
+			at.Reason = ReasonBadTime
+		}
+		return rd.skipRec(at)
+	}
+	if !rec.HasTimeGenerated {
+		at.Reason, at.Detail = ReasonBadTime, "no TimeGenerated"
+		return rd.skipRec(at)
+	}
+	return rd.deliver(rec, "")
+}
+
+// decodeRowLine decodes one line of an NDJSON rows file.
+func (rd *reader) decodeRowLine(line []byte, lineNo int) error {
+	return rd.handleRow(line, Diagnostic{Line: lineNo})
+}
+
+// handleRow decodes one column-keyed row object and delivers it.
+func (rd *reader) handleRow(data []byte, at Diagnostic) error {
+	data = jsonx.Trim(data)
+	if len(data) == 0 || data[0] != '{' {
+		if _, err := jsonx.Skip(data, 0); err != nil || len(data) == 0 {
+			at.Reason, at.Detail = ReasonInvalidJSON, errDetail(err)
+		} else {
+			at.Reason, at.Detail = ReasonNotObject, "expected a JSON object"
+		}
+		return rd.skipRec(at)
+	}
+	rec := &activity.Record{}
+	st, err := decodeRow(data, rec, rd.dyn)
+	if err != nil {
+		at.Reason, at.Detail = ReasonInvalidJSON, err.Error()
+		return rd.skipRec(at)
+	}
+	return rd.finishRow(rec, st, at)
+}
+
+// handleTableRow decodes one row array of a Log Analytics table whose
+// column names are cols.
+func (rd *reader) handleTableRow(data []byte, cols []string, at Diagnostic) error {
+	rec := &activity.Record{}
+	var st rowState
+	i := 0
+	err := jsonx.Array(data, func(v []byte) error {
+		if i < len(cols) {
+			st.setJSON(rec, cols[i], v, rd.dyn)
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		at.Reason, at.Detail = ReasonInvalidJSON, err.Error()
+		return rd.skipRec(at)
+	}
+	if i != len(cols) {
+		at.Reason, at.Detail = ReasonBadRow, fmt.Sprintf("%d values for %d columns", i, len(cols))
+		return rd.skipRec(at)
+	}
+	return rd.finishRow(rec, st, at)
+}

@@ -1,0 +1,195 @@
+// Package workspace is an offline stand-in for a Log Analytics workspace: the
+// tables a query may read (activity logs loaded from files or the local
+// store, watchlists), their schemas, and the glue that runs KQL over them
+// for the CLI and the rule runtime.
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"kqlhunt/activity"
+	"kqlhunt/batch"
+	"kqlhunt/kql/check"
+	"kqlhunt/kql/exec"
+	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
+	"kqlhunt/source"
+)
+
+// ActivityTable is the name of the Azure activity table.
+const ActivityTable = "AzureActivity"
+
+// Workspace holds the tables queries run against.
+type Workspace struct {
+	// Tables maps table names to their data.
+	Tables map[string]exec.Table
+	// Env is the checker's view: schemas of the tables (including those
+	// with no data loaded) and host table functions.
+	Env *check.Env
+	// ExecTableFuncs serves host table functions such as _GetWatchlist.
+	ExecTableFuncs map[string]exec.TableFunc
+	// MemoryLimit bounds the memory of summarize, join, sort and distinct
+	// (0: the engine's default).
+	MemoryLimit int64
+	// Params substitutes {{Name}} placeholders in query text.
+	Params map[string]string
+}
+
+// New returns a workspace whose checker knows the built-in schemas and
+// whose tables are empty.
+func New() *Workspace {
+	return &Workspace{Tables: map[string]exec.Table{}, Env: check.DefaultEnv(), ExecTableFuncs: map[string]exec.TableFunc{}}
+}
+
+// AddSchemas adds the table schemas found in dir (JSON files in the
+// AzureActivity.json format) to the checker's view.
+func (w *Workspace) AddSchemas(dir string) error {
+	m, err := check.LoadSchemaDir(dir)
+	if err != nil {
+		return fmt.Errorf("loading schemas from %s: %w", dir, err)
+	}
+	for name, s := range m {
+		w.Env.Tables[name] = s
+	}
+	return nil
+}
+
+// SetTable makes t the data of table name.
+func (w *Workspace) SetTable(name string, t exec.Table) {
+	w.Tables[name] = t
+	if _, ok := w.Env.Tables[name]; !ok {
+		w.Env.Tables[name] = t.Schema()
+	}
+}
+
+// LoadActivity reads Azure activity logs from paths (files, directories or
+// globs, in any supported shape) into an in-memory AzureActivity table.
+func LoadActivity(ctx context.Context, paths []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
+	b, err := activity.NewBuilder(nil, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var batches []*batch.Batch
+	rep, err := source.Read(ctx, paths, opts, func(r *activity.Record) error {
+		if full := b.Append(r); full != nil {
+			batches = append(batches, full)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, rep, err
+	}
+	if last := b.Flush(); last != nil && last.Len > 0 {
+		batches = append(batches, last)
+	}
+	t, err := exec.NewMemTable(b.Schema(), batches...)
+	if err != nil {
+		return nil, rep, fmt.Errorf("building the %s table: %w", ActivityTable, err)
+	}
+	return t, rep, nil
+}
+
+// Span returns the earliest and latest TimeGenerated in table t, and false
+// when it holds no rows with a time.
+func Span(ctx context.Context, t exec.Table) (first, last time.Time, ok bool, err error) {
+	var lo, hi int64
+	err = t.Scan(ctx, exec.ScanRequest{Columns: []string{"TimeGenerated"}}, func(b *batch.Batch) error {
+		c := b.Cols[0]
+		for i := 0; i < b.Len; i++ {
+			if c.IsNull(i) {
+				continue
+			}
+			v := c.Ints[i]
+			if !ok || v < lo {
+				lo = v
+			}
+			if !ok || v > hi {
+				hi = v
+			}
+			ok = true
+		}
+		return nil
+	})
+	return types.TimeFromTicks(lo), types.TimeFromTicks(hi), ok, err
+}
+
+// Options returns the engine options for a query pinned at now, scoped to
+// [from, to] on TimeGenerated when scope is true.
+func (w *Workspace) options(now time.Time, scope *exec.TimeScope) exec.Options {
+	return exec.Options{
+		Now:         now,
+		Tables:      w.Tables,
+		Env:         w.Env,
+		TimeScope:   scope,
+		MemoryLimit: w.MemoryLimit,
+		TableFuncs:  w.ExecTableFuncs,
+		Params:      w.Params,
+	}
+}
+
+// Query runs src with now() pinned to now and no time scope.
+func (w *Workspace) Query(ctx context.Context, name, src string, now time.Time) (*Result, error) {
+	opts := w.options(now, nil)
+	opts.Filename = name
+	res, err := exec.Run(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{res}, nil
+}
+
+// Run implements the rule runtime's engine: src runs with every table
+// reference scoped to TimeGenerated in [from, to] and now() pinned to to.
+func (w *Workspace) Run(ctx context.Context, src string, from, to time.Time) (*Result, error) {
+	opts := w.options(to, &exec.TimeScope{Column: "TimeGenerated", From: from, To: to})
+	res, err := exec.Run(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{res}, nil
+}
+
+// TablesRead returns the tables src reads, sorted.
+func (w *Workspace) TablesRead(src string) ([]string, error) {
+	info, err := w.Check("query", src)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), info.TablesRead...)
+	sort.Strings(out)
+	return out, nil
+}
+
+// Check parses and checks src against the workspace's schemas.
+func (w *Workspace) Check(name, src string) (*check.Info, error) {
+	q, err := syntax.Parse(name, src, &syntax.ParseOptions{Params: w.Params})
+	if err != nil {
+		return nil, err
+	}
+	return check.Check(syntax.NewFileFor(name, src, &syntax.ParseOptions{Params: w.Params}), q, w.Env)
+}
+
+// Result adapts an engine result to the interfaces of the output writers
+// and the rule runtime.
+type Result struct {
+	*exec.Result
+}
+
+// Columns returns the result's columns.
+func (r *Result) Columns() []batch.Field {
+	if r.Schema == nil {
+		return nil
+	}
+	return r.Schema.Fields
+}
+
+// IsSyntaxOrCheckError reports whether err is a list of positioned query
+// errors (as opposed to a run-time failure).
+func IsSyntaxOrCheckError(err error) bool {
+	var el syntax.ErrorList
+	return errors.As(err, &el)
+}
