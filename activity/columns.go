@@ -125,3 +125,100 @@ func unknownColumn(name string) error {
 	}
 	return fmt.Errorf("AzureActivity has no column %q (columns: %s)", name, strings.Join(ColumnNames(), ", "))
 }
+
+// derivedFrom lists, for columns Normalize can derive, the text columns
+// it derives them from (derivation from a dynamic column happens only when
+// that column is read anyway).
+var derivedFrom = map[string][]string{
+	"Caller":                 {"Claims"},
+	"CallerIpAddress":        {"HTTPRequest"},
+	"SubscriptionId":         {"ResourceId"},
+	"ResourceGroup":          {"ResourceId"},
+	"Resource":               {"ResourceId"},
+	"_ResourceId":            {"ResourceId"},
+	"_SubscriptionId":        {"SubscriptionId", "ResourceId"},
+	"ActivityStatusValue":    {"ActivityStatus"},
+	"ActivitySubstatusValue": {"ActivitySubstatus"},
+	"CategoryValue":          {"Category", "Properties"},
+	"OperationNameValue":     {"OperationName", "Authorization", "Properties"},
+	"ResourceProviderValue":  {"OperationNameValue", "ResourceProvider"},
+	"Hierarchy":              {"Properties"},
+	"Authorization_d":        {"Authorization"},
+	"Claims_d":               {"Claims"},
+	"Properties_d":           {"Properties"},
+}
+
+// alwaysNeeded are read whatever the projection: the event time, the
+// duplicate-detection key, and Type (which routes rows of other tables).
+var alwaysNeeded = []string{"TimeGenerated", "EventDataId", "CorrelationId", "OperationNameValue", "ActivityStatusValue", "ResourceId", "Type"}
+
+// Needed returns, indexed by column position, the columns a decoder
+// reads first: the named columns and the columns always needed. nil or
+// empty cols means every column.
+func Needed(cols []string) []bool {
+	need := make([]bool, len(columns))
+	if len(cols) == 0 {
+		for i := range need {
+			need[i] = true
+		}
+		return need
+	}
+	for _, c := range alwaysNeeded {
+		need[columnIndex[c]] = true
+	}
+	for _, c := range cols {
+		if i, ok := columnIndex[c]; ok {
+			need[i] = true
+		}
+	}
+	return need
+}
+
+// Sources returns the columns, beyond need, from which Normalize derives
+// the needed ones (transitively), or nil when there are none. A decoder
+// reads them only for records where MissingDerived reports a gap.
+func Sources(need []bool) []bool {
+	src := make([]bool, len(columns))
+	any := false
+	var mark func(name string)
+	mark = func(name string) {
+		for _, d := range derivedFrom[name] {
+			i := columnIndex[d]
+			if need[i] || src[i] {
+				continue
+			}
+			src[i], any = true, true
+			mark(d)
+		}
+	}
+	for i, n := range need {
+		if n {
+			mark(columns[i].name)
+		}
+	}
+	if !any {
+		return nil
+	}
+	return src
+}
+
+// MissingDerived reports whether a needed column that Normalize can
+// derive is still empty in r.
+func (r *Record) MissingDerived(need []bool) bool {
+	for i, n := range need {
+		if !n || columns[i].str == nil {
+			continue
+		}
+		if _, ok := derivedFrom[columns[i].name]; ok && columns[i].str(r) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ColumnIndex returns the position of a column by exact name (the bytes
+// are not retained).
+func ColumnIndex(name []byte) (int, bool) {
+	i, ok := columnIndex[string(name)]
+	return i, ok
+}

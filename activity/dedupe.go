@@ -3,7 +3,6 @@ package activity
 import (
 	"hash/maphash"
 	"strconv"
-	"strings"
 )
 
 // DefaultDedupeWindow is the number of distinct event keys a Deduper keeps
@@ -42,18 +41,30 @@ func Key(r *Record, buf []byte) []byte {
 	buf = buf[:0]
 	if r.EventDataId != "" {
 		buf = append(buf, "id:"...)
-		return append(buf, strings.ToLower(r.EventDataId)...)
+		return appendLower(buf, r.EventDataId)
 	}
 	buf = append(buf, "k:"...)
-	buf = append(buf, strings.ToLower(r.CorrelationId)...)
+	buf = appendLower(buf, r.CorrelationId)
 	buf = append(buf, 0)
 	buf = strconv.AppendInt(buf, r.TimeGenerated, 10)
 	buf = append(buf, 0)
-	buf = append(buf, strings.ToLower(r.OperationNameValue)...)
+	buf = appendLower(buf, r.OperationNameValue)
 	buf = append(buf, 0)
-	buf = append(buf, strings.ToLower(r.ActivityStatusValue)...)
+	buf = appendLower(buf, r.ActivityStatusValue)
 	buf = append(buf, 0)
-	buf = append(buf, strings.ToLower(r.ResourceId)...)
+	buf = appendLower(buf, r.ResourceId)
+	return buf
+}
+
+// appendLower appends s with ASCII letters lower-cased.
+func appendLower(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
 	return buf
 }
 

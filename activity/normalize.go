@@ -31,6 +31,26 @@ var activityCategories = map[string]string{
 	"delete":         "Administrative",
 }
 
+// lookupFold looks s up in a map keyed by lower-case ASCII text without
+// allocating for short keys.
+func lookupFold(m map[string]string, s string) (string, bool) {
+	var buf [32]byte
+	if len(s) > len(buf) {
+		v, ok := m[strings.ToLower(s)]
+		return v, ok
+	}
+	b := buf[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	v, ok := m[string(b)]
+	return v, ok
+}
+
 // IsActivityCategory reports whether a category value (from category,
 // category.value or properties.eventCategory) names an activity-log
 // category. The empty category counts as activity (the documented default
@@ -39,7 +59,7 @@ func IsActivityCategory(c string) bool {
 	if c == "" {
 		return true
 	}
-	_, ok := activityCategories[strings.ToLower(c)]
+	_, ok := lookupFold(activityCategories, c)
 	return ok
 }
 
@@ -50,7 +70,7 @@ func CanonicalCategory(c string) string {
 	if c == "" {
 		return DefaultCateg
 	}
-	if v, ok := activityCategories[strings.ToLower(c)]; ok {
+	if v, ok := lookupFold(activityCategories, c); ok {
 		return v
 	}
 	return c
@@ -76,10 +96,10 @@ var laToREST = map[string]string{
 // StatusValue returns the ActivityStatusValue (Start, Accept, Success,
 // Failure) for a status in either vocabulary; other values pass unchanged.
 func StatusValue(s string) string {
-	if v, ok := restToLA[strings.ToLower(s)]; ok {
+	if v, ok := lookupFold(restToLA, s); ok {
 		return v
 	}
-	if _, ok := laToREST[strings.ToLower(s)]; ok {
+	if _, ok := lookupFold(laToREST, s); ok {
 		return canonicalLA(s)
 	}
 	return s
@@ -88,25 +108,21 @@ func StatusValue(s string) string {
 // StatusLegacy returns the REST form (Started, Accepted, Succeeded, Failed)
 // of a status in either vocabulary; other values pass unchanged.
 func StatusLegacy(s string) string {
-	if v, ok := laToREST[strings.ToLower(s)]; ok {
+	if v, ok := lookupFold(laToREST, s); ok {
 		return v
 	}
-	if v, ok := restToLA[strings.ToLower(s)]; ok {
-		return laToREST[strings.ToLower(v)]
+	if v, ok := lookupFold(restToLA, s); ok {
+		v, _ = lookupFold(laToREST, v)
+		return v
 	}
 	return s
 }
 
 func canonicalLA(s string) string {
-	switch strings.ToLower(s) {
-	case "start":
-		return "Start"
-	case "accept":
-		return "Accept"
-	case "success":
-		return "Success"
-	case "failure":
-		return "Failure"
+	for _, v := range [...]string{"Start", "Accept", "Success", "Failure"} {
+		if strings.EqualFold(s, v) {
+			return v
+		}
 	}
 	return s
 }
@@ -129,7 +145,7 @@ var levels = map[string]string{
 
 // NormalizeLevel returns the Level as Log Analytics shows it.
 func NormalizeLevel(l string) string {
-	if v, ok := levels[strings.ToLower(strings.TrimSpace(l))]; ok {
+	if v, ok := lookupFold(levels, strings.TrimSpace(l)); ok {
 		return v
 	}
 	return l
@@ -170,27 +186,42 @@ func ResourceIDParts(id string) (sub, rg, last string) {
 // id. Log Analytics documents only "UPN claim, or SPN claim based on
 // availability"; this order is inferred.
 func CallerFromClaims(claims []byte) string {
-	var upn, upnURI, name, appid, oid string
+	// Raw values by preference: upn, upn URI, name, appid, object id.
+	var found [5][]byte
 	_ = jsonx.Object(claims, func(k, v []byte) error {
-		switch {
-		case jsonx.KeyIs(k, "upn"):
-			upn = jsonx.Text(v)
-		case jsonx.KeyIs(k, "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"):
-			upnURI = jsonx.Text(v)
-		case jsonx.KeyIs(k, "name"):
-			name = jsonx.Text(v)
-		case jsonx.KeyIs(k, "appid"):
-			appid = jsonx.Text(v)
-		case jsonx.KeyIs(k, "http://schemas.microsoft.com/identity/claims/objectidentifier"):
-			oid = jsonx.Text(v)
-		case jsonx.KeyIs(k, "oid") && oid == "":
-			oid = jsonx.Text(v)
+		if !jsonx.IsString(v) || len(v) == 2 {
+			return nil
+		}
+		switch len(k) {
+		case 3:
+			if jsonx.KeyIs(k, "upn") {
+				found[0] = v
+			} else if jsonx.KeyIs(k, "oid") && found[4] == nil {
+				found[4] = v
+			}
+		case 4:
+			if jsonx.KeyIs(k, "name") {
+				found[2] = v
+			}
+		case 5:
+			if jsonx.KeyIs(k, "appid") {
+				found[3] = v
+			}
+		default:
+			switch {
+			case jsonx.KeyIs(k, "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"):
+				found[1] = v
+			case jsonx.KeyIs(k, "http://schemas.microsoft.com/identity/claims/objectidentifier"):
+				found[4] = v
+			}
 		}
 		return nil
 	})
-	for _, c := range []string{upn, upnURI, name, appid, oid} {
-		if c != "" {
-			return c
+	for _, v := range found {
+		if v != nil {
+			if s := jsonx.Text(v); s != "" {
+				return s
+			}
 		}
 	}
 	return ""

@@ -164,6 +164,8 @@ type Alert struct {
 	EntityList []Entity
 	// CustomDetails holds the custom detail values (key → values).
 	CustomDetails map[string][]string
+	// Attacks pair the rule's techniques with their tactics (for OCSF).
+	Attacks []Attack
 	// Tags are labels added by tuning hooks.
 	Tags []string
 	// Notes record tuning decisions (e.g. "severity High → Low: ...").
@@ -209,4 +211,11 @@ func (a *Alert) AddTag(tag string) {
 		}
 	}
 	a.Tags = append(a.Tags, tag)
+}
+
+// Attack is one MITRE ATT&CK tactic/technique pair of an alert; either
+// part may be empty.
+type Attack struct {
+	Tactic    string
+	Technique string
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,7 +50,9 @@ type Spec struct {
 	Severity    string
 	Tactics     []string
 	Techniques  []string
-	Query       string
+	// Attacks pair techniques with tactics; see Alert.Attacks.
+	Attacks []Attack
+	Query   string
 	// Period is the query period; Operator the trigger operator's long name
 	// (GreaterThan, ...); Threshold the trigger threshold.
 	Period    time.Duration
@@ -89,6 +92,22 @@ type Window struct {
 // SingleAlert gives one alert for all rows; AlertPerResult one alert per
 // row, except that with more than MaxAlertsPerRun rows, rows 1–149 get their
 // own alert and the 150th alert summarises the whole result.
+//
+// Column values follow security-alert-schema.md and real scheduled-rule
+// alerts: AlertName/DisplayName the rule name or alertDisplayNameFormat
+// filled from the alert's first row (falling back to the rule name when a
+// placeholder names a missing column or the result is blank); the fixed
+// provider, vendor, product and component names; AlertType
+// <workspace>_<ruleId>; Status New; SourceSystem Detection; IsIncident
+// false; Tactics/Techniques comma-separated or "Unknown"; StartTime/EndTime
+// the earliest/latest TimeGenerated of the covered rows, or the run window
+// when the result has no datetime TimeGenerated column; TimeGenerated and
+// ProcessingEndTime the run time plus the publish delay. ConfidenceLevel,
+// ConfidenceScore, AlertLink, ExtendedLinks, RemediationSteps, ResourceId,
+// SourceComputerId and CompromisedEntity stay empty unless an
+// alertDynamicProperties column fills them. SystemAlertId and
+// VendorOriginalId are GUIDs derived from the rule id, the run time and the
+// covered rows' content, so re-runs give the same ids.
 func Build(spec *Spec, win Window, rows Rows) []*Alert {
 	n := rows.NumRows()
 	b := newBuilder(spec, win, rows)
@@ -224,7 +243,7 @@ func (b *builder) alert(rowIdx []int, summary bool) *Alert {
 	if len(rowIdx) > 0 {
 		first = rowIdx[0]
 	}
-	a := &Alert{RuleID: s.RuleID, RuleFile: s.RuleFile, RunTime: b.win.To, Rows: rowIdx}
+	a := &Alert{RuleID: s.RuleID, RuleFile: s.RuleFile, RunTime: b.win.To, Rows: rowIdx, Attacks: s.Attacks}
 	sa := &a.SecurityAlert
 	name := b.fill(s.DisplayNameFormat, first, s.RuleName)
 	desc := b.fill(s.DescriptionFormat, first, s.Description)
@@ -322,26 +341,51 @@ func (b *builder) span(rowIdx []int) (time.Time, time.Time) {
 }
 
 // hashRows fingerprints the content of the covered rows (column names and
-// value texts), so re-running the same rule at the same time over the same
-// data gives the same alert ids.
+// values), so re-running the same rule at the same time over the same data
+// gives the same alert ids. Values are hashed from their binary form to
+// avoid formatting every cell.
 func (b *builder) hashRows(rowIdx []int, summary bool) string {
 	h := sha1.New()
 	cols := b.rows.Columns()
 	if summary {
 		h.Write([]byte("summary\x00"))
 	}
-	var lenBuf [8]byte
+	for _, f := range cols {
+		h.Write([]byte(f.Name))
+		h.Write([]byte{0})
+	}
+	var buf []byte
 	for _, r := range rowIdx {
-		for c, f := range cols {
-			v := ValueString(b.rows.Value(r, c))
-			h.Write([]byte(f.Name))
-			binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(v)))
-			h.Write(lenBuf[:])
-			h.Write([]byte(v))
+		buf = buf[:0]
+		for c := range cols {
+			buf = appendValueKey(buf, b.rows.Value(r, c))
 		}
-		h.Write([]byte{0xff})
+		buf = append(buf, 0xff)
+		h.Write(buf)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// appendValueKey appends an unambiguous binary encoding of v.
+func appendValueKey(buf []byte, v types.Value) []byte {
+	buf = append(buf, byte(v.Type))
+	if v.IsNull() {
+		return append(buf, 'N')
+	}
+	switch v.Type {
+	case types.Real, types.Decimal:
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v.F))
+	case types.String, types.Guid:
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(v.S)))
+		buf = append(buf, v.S...)
+	case types.Dynamic:
+		d := types.FormatDynamic(v.D)
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(d)))
+		buf = append(buf, d...)
+	default:
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(v.I))
+	}
+	return buf
 }
 
 // DeriveGUID returns a name-based (version 5 style, SHA-1) GUID from the

@@ -278,7 +278,7 @@ var LegacyMappings = []Mapping{
 // identifiers are skipped; an entity with no identifier is not produced;
 // accounts with a reserved name (SYSTEM, ADMIN, ...) are dropped;
 // duplicates are merged. At most MaxEntities entities are kept, divided
-// equally across the mappings, and entities are dropped from the end while
+// equally across the mappings whose columns the result has, and entities are dropped from the end while
 // the serialised array exceeds MaxEntitiesBytes.
 func BuildEntities(mappings []Mapping, rows Rows, rowIdx []int) []Entity {
 	if len(mappings) == 0 {
@@ -291,7 +291,20 @@ func BuildEntities(mappings []Mapping, rows Rows, rowIdx []int) []Entity {
 			colIndex[c.Name] = i
 		}
 	}
-	perMapping := MaxEntities / len(mappings)
+	// The entity budget is divided among the mappings whose columns exist.
+	active := 0
+	for _, m := range mappings {
+		for _, f := range m.Fields {
+			if _, ok := colIndex[f.Column]; ok {
+				active++
+				break
+			}
+		}
+	}
+	if active == 0 {
+		return nil
+	}
+	perMapping := MaxEntities / active
 	if perMapping < 1 {
 		perMapping = 1
 	}

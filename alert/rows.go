@@ -1,9 +1,6 @@
 package alert
 
 import (
-	"math"
-	"strconv"
-
 	"kqlhunt/batch"
 	"kqlhunt/kql/types"
 )
@@ -18,49 +15,9 @@ type Rows interface {
 
 // ValueString returns a value's text as Kusto's tostring prints it; null
 // values give "".
-func ValueString(v types.Value) string {
-	if v.IsNull() {
-		return ""
-	}
-	switch v.Type {
-	case types.String, types.Guid:
-		return v.S
-	case types.Bool:
-		if v.I != 0 {
-			return "true"
-		}
-		return "false"
-	case types.Int, types.Long:
-		return strconv.FormatInt(v.I, 10)
-	case types.Real, types.Decimal:
-		return formatFloat(v.F)
-	case types.DateTime:
-		return types.FormatDateTime(v.I)
-	case types.TimeSpan:
-		return types.FormatTimeSpan(v.I)
-	case types.Dynamic:
-		if s, ok := v.D.(string); ok {
-			return s
-		}
-		if v.D == nil {
-			return ""
-		}
-		return types.FormatDynamic(v.D)
-	}
-	return v.S
-}
+func ValueString(v types.Value) string { return types.ToString(v) }
 
-func formatFloat(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
+func formatFloat(f float64) string { return types.FormatReal(f) }
 
 // Table is a simple in-memory Rows implementation, handy for tests and
 // for callers that already hold rows.

@@ -1,6 +1,9 @@
 package alert
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Summary is the per-rule outcome of a backtest.
 type Summary struct {
@@ -21,6 +24,8 @@ type Summary struct {
 	Suppressed int
 	// DistinctEntities counts distinct entities over the raised alerts.
 	DistinctEntities int
+	// Incidents estimates the incidents the raised alerts would create.
+	Incidents int
 	// BucketSize and Buckets give alert counts over time, by run time.
 	BucketSize time.Duration
 	Buckets    []Bucket
@@ -83,4 +88,41 @@ func BucketIndex(from time.Time, size time.Duration, n int, t time.Time) int {
 		i = n - 1
 	}
 	return i
+}
+
+// Combine adds up summaries of backtests over the same range and bucket
+// size (e.g. every rule of a run) into one, for an all-rules chart.
+// DistinctEntities is the sum of the per-rule counts (entities seen by
+// several rules count once per rule). It returns an error when the ranges
+// or bucket sizes differ.
+func Combine(name string, sums []Summary) (Summary, error) {
+	if len(sums) == 0 {
+		return Summary{RuleName: name}, nil
+	}
+	first := sums[0]
+	out := Summary{
+		RuleName: name, From: first.From, To: first.To, BucketSize: first.BucketSize,
+		Buckets: make([]Bucket, len(first.Buckets)),
+	}
+	copy(out.Buckets, first.Buckets)
+	for i := range out.Buckets {
+		out.Buckets[i].Alerts, out.Buckets[i].Suppressed = 0, 0
+	}
+	for _, s := range sums {
+		if !s.From.Equal(first.From) || !s.To.Equal(first.To) || s.BucketSize != first.BucketSize || len(s.Buckets) != len(first.Buckets) {
+			return Summary{}, fmt.Errorf("combining summaries: %s covers %s–%s in %v buckets, unlike %s", s.RuleName, FormatTime(s.From), FormatTime(s.To), s.BucketSize, first.RuleName)
+		}
+		out.Runs += s.Runs
+		out.Skipped += s.Skipped
+		out.RunsFired += s.RunsFired
+		out.Alerts += s.Alerts
+		out.Suppressed += s.Suppressed
+		out.DistinctEntities += s.DistinctEntities
+		out.Incidents += s.Incidents
+		for i, b := range s.Buckets {
+			out.Buckets[i].Alerts += b.Alerts
+			out.Buckets[i].Suppressed += b.Suppressed
+		}
+	}
+	return out, nil
 }

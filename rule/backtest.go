@@ -126,6 +126,17 @@ func Backtest(ctx context.Context, eng Engine, r *Rule, from, to time.Time, opts
 		res.Runs = append(res.Runs, rr)
 	}
 	sum.DistinctEntities = len(entities)
+	sum.Incidents = CountIncidents(r, res.Alerts())
 	res.Summary = sum
 	return res, nil
+}
+
+// RuleRun returns the report metadata entry of the backtest: rule identity,
+// run and alert counts and the defaults in use.
+func (b *BacktestResult) RuleRun() alert.RuleRun {
+	return alert.RuleRun{
+		ID: b.Rule.ID, Name: b.Rule.Name, File: b.Rule.File,
+		Runs: b.Summary.Runs, Alerts: b.Summary.Alerts, Suppressed: b.Summary.Suppressed,
+		Defaults: b.Settings.Defaulted,
+	}
 }

@@ -147,3 +147,31 @@ func TestBacktestErrors(t *testing.T) {
 		t.Error("cancelled context ignored")
 	}
 }
+
+// TestBacktestReport renders a real backtest through the alert package's
+// report writers.
+func TestBacktestReport(t *testing.T) {
+	r := mustParse(t, scheduledYAML)
+	bt, err := Backtest(context.Background(), weekEvents(), r, t0, t0.Add(7*24*time.Hour), &Options{Workspace: "ws"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := alert.WriteChart(&buf, bt.Summary); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(buf.String(), "\n"); got != len(bt.Summary.Buckets)+1 {
+		t.Errorf("chart has %d lines for %d buckets", got, len(bt.Summary.Buckets))
+	}
+	rr := bt.RuleRun()
+	if rr.ID != r.ID || rr.Runs != 168 || rr.Alerts != bt.Summary.Alerts {
+		t.Errorf("rule run %+v", rr)
+	}
+	var js strings.Builder
+	if err := alert.WriteJSON(&js, &alert.Report{Metadata: alert.ReportMetadata{Rules: []alert.RuleRun{rr}}, Alerts: bt.Alerts(), Suppressed: bt.Suppressed()}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"SecurityAlert"`) {
+		t.Error("JSON report lacks alerts")
+	}
+}

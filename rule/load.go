@@ -15,6 +15,7 @@ type LoadError struct {
 	Errs []error
 }
 
+// Error summarises the failures.
 func (e *LoadError) Error() string {
 	if len(e.Errs) == 1 {
 		return e.Errs[0].Error()

@@ -1,6 +1,10 @@
 package rule
 
-import "strings"
+import (
+	"strings"
+
+	"kqlhunt/alert"
+)
 
 // Tactics are the MITRE ATT&CK tactic names Sentinel rules use.
 var Tactics = []string{
@@ -51,7 +55,7 @@ var techniqueTactics = map[string][]string{
 	"T1112": {defE}, "T1113": {coll}, "T1114": {coll}, "T1115": {coll}, "T1119": {coll},
 	"T1120": {disc}, "T1123": {coll}, "T1124": {disc}, "T1125": {coll}, "T1127": {defE},
 	"T1129": {exec}, "T1133": {pers, initA}, "T1134": {defE, privE}, "T1135": {disc},
-	"T1136": {pers}, "T1137": {pers}, "T1140": {defE}, "T1176": {pers}, "T1185": {coll},
+	"T1136": {pers}, "T1137": {pers}, "T1140": {defE}, "T1176": {pers}, "T1158": {defE, pers}, "T1483": {c2}, "T1185": {coll},
 	"T1187": {cred}, "T1189": {initA}, "T1190": {initA}, "T1192": {initA}, "T1193": {initA},
 	"T1195": {initA}, "T1197": {defE, pers}, "T1199": {initA}, "T1200": {initA}, "T1201": {disc},
 	"T1202": {defE}, "T1203": {exec}, "T1204": {exec}, "T1205": {defE, pers, c2}, "T1207": {defE},
@@ -77,9 +81,9 @@ var techniqueTactics = map[string][]string{
 	"T1612": {defE}, "T1613": {disc}, "T1614": {disc}, "T1615": {disc}, "T1619": {disc},
 	"T1620": {defE}, "T1621": {cred}, "T1622": {defE, disc}, "T1648": {exec}, "T1649": {cred},
 	// ICS techniques seen in the corpus.
-	"T0812": {latM}, "T0813": {irf}, "T0814": {irf}, "T0839": {pers, ipc}, "T0842": {disc},
+	"T0812": {latM}, "T0813": {imp}, "T0814": {irf}, "T0839": {pers, ipc}, "T0842": {disc},
 	"T0853": {exec}, "T0857": {pers, ipc}, "T0858": {exec, defE}, "T0866": {initA, latM},
-	"T0881": {irf}, "T0882": {coll}, "T0883": {initA}, "T0886": {initA, latM}, "T0890": {privE},
+	"T0881": {irf}, "T0882": {imp}, "T0883": {initA}, "T0886": {initA, latM}, "T0890": {privE},
 }
 
 // TechniqueTactics returns the tactics of a technique id (T1234 or
@@ -91,4 +95,36 @@ func TechniqueTactics(id string) ([]string, bool) {
 	}
 	t, ok := techniqueTactics[id]
 	return t, ok
+}
+
+// Attacks pairs each of r's techniques with the rule tactics it belongs to
+// (one pair per match). A technique matching none of the rule's tactics, or
+// not in the table, is paired with no tactic; tactics no technique covers
+// are listed alone.
+func Attacks(r *Rule) []alert.Attack {
+	var out []alert.Attack
+	used := map[string]bool{}
+	for _, tech := range r.RelevantTechniques {
+		tactics, _ := TechniqueTactics(tech)
+		matched := false
+		for _, rt := range r.Tactics {
+			for _, t := range tactics {
+				if t == rt {
+					out = append(out, alert.Attack{Tactic: rt, Technique: tech})
+					used[rt] = true
+					matched = true
+				}
+			}
+		}
+		if !matched {
+			out = append(out, alert.Attack{Technique: tech})
+		}
+	}
+	for _, rt := range r.Tactics {
+		if !used[rt] {
+			out = append(out, alert.Attack{Tactic: rt})
+			used[rt] = true
+		}
+	}
+	return out
 }

@@ -4,6 +4,25 @@
 //
 // Queries are run through the Engine interface; alerts are built with
 // package kqlhunt/alert.
+//
+// Run-time model (docs/sentinel-rules.md §3.2), with the choices made where
+// Sentinel's behaviour cannot be reproduced offline:
+//
+//   - A run at time T queries [T − queryPeriod, T]; T is the scheduled time
+//     and alerts are stamped T + 5 minutes (Sentinel's automatic delay).
+//   - The trigger compares the number of result rows with the threshold.
+//   - SingleAlert gives one alert per run; AlertPerResult one per row, and
+//     with more than 150 rows, rows 1–149 get their own alert while the
+//     150th summarises the whole result (as Microsoft documents it).
+//   - Hunting queries run every day over the last day (Options can change
+//     the period), trigger on any row, give one alert per row with severity
+//     Medium. NRT rules run every minute over the last minute of
+//     TimeGenerated (Sentinel uses ingestion time, which the logs may not
+//     carry), trigger on any row. Effective reports every default in use.
+//   - Backtests run at from+frequency, from+2·frequency, ... ≤ to. With
+//     suppression, an alerting run at t skips the runs before t + duration.
+//   - {{StartTimeISO}} and {{EndTimeISO}} hunting-template placeholders are
+//     filled with the run window before the query runs.
 package rule
 
 import (

@@ -95,7 +95,7 @@ func Effective(r *Rule, opts *Options) Settings {
 	s := Settings{
 		Kind: r.Kind, Frequency: r.QueryFrequency, Period: r.QueryPeriod,
 		Operator: r.TriggerOperator, Threshold: r.TriggerThreshold, Grouping: r.EventGrouping,
-		Severity: alert.NormalizeSeverity(r.Severity),
+		Severity:           alert.NormalizeSeverity(r.Severity),
 		SuppressionEnabled: r.SuppressionEnabled, SuppressionDuration: r.SuppressionDuration,
 	}
 	note := func(format string, args ...any) { s.Defaulted = append(s.Defaulted, fmt.Sprintf(format, args...)) }
@@ -172,6 +172,9 @@ type RunInfo struct {
 	Fired bool
 	// Skipped marks a backtest run that rule suppression skipped.
 	Skipped bool
+	// Result is the run's query result (nil for a skipped run), so hooks
+	// can read the result rows behind each alert.
+	Result ResultSet
 }
 
 // RunResult is the outcome of one run.
@@ -197,6 +200,7 @@ func Spec(r *Rule, s Settings, opts *Options, dataSources []string) *alert.Spec 
 		Workspace: opts.Workspace, SubscriptionID: opts.SubscriptionID, ResourceGroup: opts.ResourceGroup,
 		PublishDelay: opts.PublishDelay,
 	}
+	sp.Attacks = Attacks(r)
 	if sp.RuleName == "" {
 		sp.RuleName = r.ID
 	}
@@ -255,11 +259,12 @@ func runAt(ctx context.Context, eng Engine, r *Rule, s Settings, spec *alert.Spe
 	}
 	t = t.UTC()
 	info := RunInfo{Index: index, Time: t, From: t.Add(-s.Period), To: t}
-	rs, err := eng.Run(ctx, r.Query, info.From, info.To)
+	rs, err := eng.Run(ctx, ExpandTemplate(r.Query, info.From, info.To), info.From, info.To)
 	if err != nil {
 		return nil, fmt.Errorf("running %s at %s: %w", ruleLabel(r), alert.FormatTime(t), err)
 	}
 	info.Rows = rs.NumRows()
+	info.Result = rs
 	info.Fired = s.Operator.Compare(info.Rows, s.Threshold)
 	res := &RunResult{Info: info, Columns: rs.Columns()}
 	if !info.Fired {
@@ -307,4 +312,17 @@ func ruleLabel(r *Rule) string {
 		return fmt.Sprintf("rule %q", r.Name)
 	}
 	return fmt.Sprintf("rule %s", r.File)
+}
+
+// ExpandTemplate fills the hunting-template placeholders {{StartTimeISO}}
+// and {{EndTimeISO}} (used as todatetime('{{StartTimeISO}}') in hunting
+// queries) with the run window in ISO 8601 form.
+func ExpandTemplate(query string, from, to time.Time) string {
+	if !strings.Contains(query, "{{") {
+		return query
+	}
+	return strings.NewReplacer(
+		"{{StartTimeISO}}", alert.FormatTime(from.UTC()),
+		"{{EndTimeISO}}", alert.FormatTime(to.UTC()),
+	).Replace(query)
 }

@@ -111,7 +111,6 @@ func TestTriggerOperators(t *testing.T) {
 	}
 }
 
-
 func TestAlertPerResultCap(t *testing.T) {
 	for _, n := range []int{1, 3, 149, 150, 151, 400} {
 		eng := &fakeEngine{fields: activityFields}

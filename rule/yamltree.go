@@ -64,6 +64,7 @@ type YAMLError struct {
 	Msg  string
 }
 
+// Error formats the error as file:line:col: message.
 func (e *YAMLError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }

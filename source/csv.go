@@ -39,6 +39,11 @@ func (rd *reader) readCSV(r io.Reader) error {
 		}
 		cols[i] = c
 	}
+	// Cells are strings already: read derivation sources up front.
+	need := append([]bool(nil), rd.need...)
+	for i, s := range rd.sources {
+		need[i] = need[i] || s
+	}
 	line := 1 // start line of the last record read
 	for {
 		g.mark = cr.InputOffset()
@@ -75,7 +80,7 @@ func (rd *reader) readCSV(r io.Reader) error {
 		out := &activity.Record{}
 		var st rowState
 		for i, cell := range rec {
-			st.setText(out, cols[i], names[i], cell, rd.dyn)
+			st.setText(out, cols[i], names[i], cell, need, rd.dyn)
 		}
 		if err := rd.finishRow(out, st, at); err != nil {
 			return err

@@ -20,7 +20,10 @@ type eventResult struct {
 // REST {value, localizedValue} objects and plain strings are both
 // accepted wherever either occurs. The dynamic columns are left to
 // Record.Normalize, which parses them from the legacy text columns.
-func decodeEvent(data []byte, rec *activity.Record) (eventResult, error) {
+//
+// keep says which raw JSON text columns to keep; the values derived from
+// them (Caller, category, hierarchy, operation id) are taken either way.
+func decodeEvent(data []byte, rec *activity.Record, keep keepSet) (eventResult, error) {
 	var res eventResult
 	var (
 		topCategory, topCategoryLocalized string
@@ -29,7 +32,7 @@ func decodeEvent(data []byte, rec *activity.Record) (eventResult, error) {
 		status, statusLocalized           string
 		subStatusLocalized                string
 		haveREST                          bool
-		propsRaw                          []byte
+		propsRaw, claimsRaw               []byte
 	)
 	var keyBuf [48]byte
 	err := jsonx.Object(data, func(k, v []byte) error {
@@ -94,9 +97,14 @@ func decodeEvent(data []byte, rec *activity.Record) (eventResult, error) {
 				return jsonx.Object(v, func(k2, v2 []byte) error {
 					switch {
 					case jsonx.KeyIs(k2, "authorization"):
-						rec.Authorization = rawText(v2)
+						if keep.auth {
+							rec.Authorization = rawText(v2)
+						}
 					case jsonx.KeyIs(k2, "claims"):
-						rec.Claims = rawText(v2)
+						claimsRaw = v2
+						if keep.claims {
+							rec.Claims = rawText(v2)
+						}
 					}
 					return nil
 				})
@@ -104,11 +112,23 @@ func decodeEvent(data []byte, rec *activity.Record) (eventResult, error) {
 				identityString = true
 			}
 		case "authorization":
-			rec.Authorization = rawText(v)
+			if keep.auth {
+				rec.Authorization = rawText(v)
+			}
 		case "claims":
-			rec.Claims = rawText(v)
+			claimsRaw = v
+			if keep.claims {
+				rec.Claims = rawText(v)
+			}
 		case "httprequest":
-			rec.HTTPRequest = rawText(v)
+			if keep.http {
+				rec.HTTPRequest = rawText(v)
+			}
+			if jsonx.IsObject(v) {
+				if ip, ok := jsonx.Lookup(v, "clientIpAddress"); ok && rec.CallerIpAddress == "" {
+					rec.CallerIpAddress = jsonx.Text(ip)
+				}
+			}
 		case "properties":
 			propsRaw = v
 		}
@@ -118,7 +138,10 @@ func decodeEvent(data []byte, rec *activity.Record) (eventResult, error) {
 		return res, err
 	}
 	if len(propsRaw) > 0 {
-		propCategory = setProperties(rec, propsRaw)
+		propCategory = setProperties(rec, propsRaw, keep.props)
+	}
+	if rec.Caller == "" && jsonx.IsObject(claimsRaw) {
+		rec.Caller = activity.CallerFromClaims(claimsRaw)
 	}
 
 	// Category: properties.eventCategory, else the category field; events
@@ -171,7 +194,7 @@ var errNoTime = fmt.Errorf("no event time")
 // value (an object, a JSON string holding an object, a plain string, an
 // array or null) and picks eventCategory, hierarchy and operationId from
 // it. It returns the eventCategory.
-func setProperties(rec *activity.Record, v []byte) (eventCategory string) {
+func setProperties(rec *activity.Record, v []byte, keep bool) (eventCategory string) {
 	switch {
 	case jsonx.IsNull(v):
 		return ""
@@ -179,12 +202,16 @@ func setProperties(rec *activity.Record, v []byte) (eventCategory string) {
 		s := jsonx.Text(v)
 		t := strings.TrimSpace(s)
 		if strings.HasPrefix(t, "{") && jsonx.Object([]byte(t), func(_, _ []byte) error { return nil }) == nil {
-			return setProperties(rec, []byte(t))
+			return setProperties(rec, []byte(t), keep)
 		}
-		rec.Properties = s
+		if keep {
+			rec.Properties = s
+		}
 		return ""
 	case jsonx.IsObject(v):
-		rec.Properties = string(v)
+		if keep {
+			rec.Properties = string(v)
+		}
 		_ = jsonx.Object(v, func(k, pv []byte) error {
 			switch {
 			case jsonx.KeyIs(k, "eventCategory"):
@@ -199,7 +226,9 @@ func setProperties(rec *activity.Record, v []byte) (eventCategory string) {
 			return nil
 		})
 	default:
-		rec.Properties = string(v)
+		if keep {
+			rec.Properties = string(v)
+		}
 	}
 	return eventCategory
 }
@@ -278,7 +307,7 @@ func (rd *reader) handleEvent(data []byte, at Diagnostic) error {
 		return rd.skipRec(at)
 	}
 	rec := &activity.Record{}
-	res, err := decodeEvent(data, rec)
+	res, err := decodeEvent(data, rec, rd.keep)
 	if err != nil {
 		if err == errNoTime || res.timeText != "" {
 			at.Reason = ReasonBadTime

@@ -83,6 +83,9 @@ type errStop struct{ err error }
 func (e errStop) Error() string { return e.err.Error() }
 func (e errStop) Unwrap() error { return e.err }
 
+// keepSet says which raw JSON text columns a decoder keeps.
+type keepSet struct{ auth, claims, props, http bool }
+
 // reader holds the state of one Read.
 type reader struct {
 	ctx     context.Context
@@ -91,14 +94,18 @@ type reader struct {
 	emit    func(*activity.Record) error
 	dedupe  *activity.Deduper
 	dyn     bool
+	need    []bool  // columns to decode, by position (activity.Needed)
+	sources []bool  // columns to decode when a derived one is missing (activity.Sources)
+	keep    keepSet // raw JSON text columns to keep
 	maxRec  int
 	file    string
 	counter int
 }
 
 // Read streams the AzureActivity records of the given paths to emit.
-// A path may be a file, a directory (walked recursively, skipping hidden
-// entries), a glob pattern, or "-" for standard input. Each record passed
+// A path may be a file, a directory (walked recursively, reading files
+// named *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt or *.gz and skipping
+// hidden entries), a glob pattern, or "-" for standard input. Each record passed
 // to emit is a new allocation the callee may keep.
 //
 // Problems with single records are counted in the Report and reading goes
@@ -148,11 +155,33 @@ func newReader(ctx context.Context, opts Options, emit func(*activity.Record) er
 	if !opts.NoDedupe {
 		rd.dedupe = activity.NewDeduper(opts.DedupeWindow)
 	}
-	rd.dyn = opts.Columns == nil
 	for _, c := range opts.Columns {
-		if c == "Authorization_d" || c == "Claims_d" || c == "Properties_d" {
-			rd.dyn = true
+		if _, ok := activity.LookupColumn(c); !ok {
+			return rd, fmt.Errorf("option Columns: AzureActivity has no column %q", c)
 		}
+	}
+	rd.need = activity.Needed(opts.Columns)
+	rd.sources = activity.Sources(rd.need)
+	// Event decoders take derived values straight from the raw JSON, so
+	// they keep a text column only when it (or its dynamic form) is
+	// requested.
+	needs := func(name string) bool {
+		if opts.Columns == nil {
+			return true
+		}
+		for _, c := range opts.Columns {
+			if c == name {
+				return true
+			}
+		}
+		return false
+	}
+	rd.dyn = needs("Authorization_d") || needs("Claims_d") || needs("Properties_d")
+	rd.keep = keepSet{
+		auth:   needs("Authorization") || needs("Authorization_d"),
+		claims: needs("Claims") || needs("Claims_d"),
+		props:  needs("Properties") || needs("Properties_d"),
+		http:   needs("HTTPRequest"),
 	}
 	return rd, nil
 }
@@ -201,7 +230,7 @@ func expand(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
+			if d.Type().IsRegular() && isDataFile(d.Name()) {
 				out = append(out, path)
 			}
 			return nil
@@ -211,6 +240,20 @@ func expand(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// dataExts are the file name endings read when walking a directory
+// (files named explicitly are always read).
+var dataExts = []string{".json", ".jsonl", ".ndjson", ".csv", ".log", ".txt", ".gz"}
+
+func isDataFile(name string) bool {
+	name = strings.ToLower(name)
+	for _, e := range dataExts {
+		if strings.HasSuffix(name, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func (rd *reader) readFile(path string) error {

@@ -23,28 +23,44 @@ func (st *rowState) note(name, val string) {
 }
 
 // decodeRow decodes an object keyed by AzureActivity column names.
-func decodeRow(data []byte, rec *activity.Record, dyn bool) (rowState, error) {
+// Only the columns marked in need are decoded.
+func decodeRow(data []byte, rec *activity.Record, need []bool, dyn bool) (rowState, error) {
 	var st rowState
 	err := jsonx.Object(data, func(k, v []byte) error {
+		if col, ok := activity.ColumnIndex(k); ok {
+			st.setCol(rec, col, v, need, dyn)
+			return nil
+		}
 		name := string(k)
 		if strings.IndexByte(name, '\\') >= 0 {
 			if s, err := jsonx.String(append(append([]byte{'"'}, k...), '"')); err == nil {
 				name = s
 			}
 		}
-		st.setJSON(rec, name, v, dyn)
+		st.setJSON(rec, name, v, need, dyn)
 		return nil
 	})
 	return st, err
 }
 
-func (st *rowState) setJSON(rec *activity.Record, name string, v []byte, dyn bool) {
+// setJSON assigns the column called name (matched exactly, then ignoring
+// case and a unit suffix) from a raw JSON value.
+func (st *rowState) setJSON(rec *activity.Record, name string, v []byte, need []bool, dyn bool) {
 	col, ok := activity.LookupColumn(name)
 	if !ok {
 		col, ok = activity.LookupColumn(activity.CleanColumnName(name))
 	}
 	if !ok {
-		st.note(name, jsonx.Text(v))
+		if name == "$table" {
+			st.note(name, jsonx.Text(v))
+		}
+		return
+	}
+	st.setCol(rec, col, v, need, dyn)
+}
+
+func (st *rowState) setCol(rec *activity.Record, col int, v []byte, need []bool, dyn bool) {
+	if !need[col] {
 		return
 	}
 	if activity.ColumnName(col) == "Type" {
@@ -55,9 +71,12 @@ func (st *rowState) setJSON(rec *activity.Record, name string, v []byte, dyn boo
 	}
 }
 
-func (st *rowState) setText(rec *activity.Record, col int, name, text string, dyn bool) {
+func (st *rowState) setText(rec *activity.Record, col int, name, text string, need []bool, dyn bool) {
 	if col < 0 {
 		st.note(name, text)
+		return
+	}
+	if !need[col] {
 		return
 	}
 	if activity.ColumnName(col) == "Type" {
@@ -107,10 +126,17 @@ func (rd *reader) handleRow(data []byte, at Diagnostic) error {
 		return rd.skipRec(at)
 	}
 	rec := &activity.Record{}
-	st, err := decodeRow(data, rec, rd.dyn)
+	st, err := decodeRow(data, rec, rd.need, rd.dyn)
 	if err != nil {
 		at.Reason, at.Detail = ReasonInvalidJSON, err.Error()
 		return rd.skipRec(at)
+	}
+	if rd.sources != nil && rec.MissingDerived(rd.need) {
+		// A needed column must be derived: read what it derives from.
+		if _, err := decodeRow(data, rec, rd.sources, rd.dyn); err != nil {
+			at.Reason, at.Detail = ReasonInvalidJSON, err.Error()
+			return rd.skipRec(at)
+		}
 	}
 	return rd.finishRow(rec, st, at)
 }
@@ -123,7 +149,7 @@ func (rd *reader) handleTableRow(data []byte, cols []string, at Diagnostic) erro
 	i := 0
 	err := jsonx.Array(data, func(v []byte) error {
 		if i < len(cols) {
-			st.setJSON(rec, cols[i], v, rd.dyn)
+			st.setJSON(rec, cols[i], v, rd.need, rd.dyn)
 		}
 		i++
 		return nil
@@ -135,6 +161,16 @@ func (rd *reader) handleTableRow(data []byte, cols []string, at Diagnostic) erro
 	if i != len(cols) {
 		at.Reason, at.Detail = ReasonBadRow, fmt.Sprintf("%d values for %d columns", i, len(cols))
 		return rd.skipRec(at)
+	}
+	if rd.sources != nil && rec.MissingDerived(rd.need) {
+		i = 0
+		_ = jsonx.Array(data, func(v []byte) error {
+			if i < len(cols) {
+				st.setJSON(rec, cols[i], v, rd.sources, rd.dyn)
+			}
+			i++
+			return nil
+		})
 	}
 	return rd.finishRow(rec, st, at)
 }

@@ -5,11 +5,14 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kqlhunt/activity"
 )
@@ -144,9 +147,7 @@ func TestGzip(t *testing.T) {
 	}
 }
 
-func itoa(i int) string {
-	return strings.TrimLeft(strings.Repeat("0", 1)+string(rune('0'+i/1000%10))+string(rune('0'+i/100%10))+string(rune('0'+i/10%10))+string(rune('0'+i%10)), "")
-}
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // repeatReader yields n copies of byte c without holding them in memory.
 type repeatReader struct {
@@ -171,10 +172,11 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 func TestLongLineStreams(t *testing.T) {
 	const size = 64 << 20
-	good := line("after", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Success", "2026-08-12T15:11:47Z") + "\n"
+	good := line("before", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Success", "2026-08-12T15:11:47Z") + "\n"
+	good2 := line("after", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Success", "2026-08-12T15:11:47Z") + "\n"
 	for _, format := range []string{FormatStorage, FormatRows, FormatAuto} {
 		var n int
-		in := io.MultiReader(strings.NewReader(good), &repeatReader{c: 'a', n: size}, strings.NewReader("\n"+good))
+		in := io.MultiReader(strings.NewReader(good), &repeatReader{c: 'a', n: size}, strings.NewReader("\n"+good2))
 		rep, err := ReadReader(context.Background(), "long", in, Options{Format: format, MaxRecordBytes: 1 << 20}, func(*activity.Record) error {
 			n++
 			return nil
@@ -221,7 +223,7 @@ func TestSkipReasons(t *testing.T) {
 	ok := line("c1", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Success", "2026-08-12T15:11:47Z")
 	cases := []struct {
 		name, format, data, reason string
-		line, record           int
+		line, record               int
 	}{
 		{"invalid-json", FormatStorage, ok + "\n{\"time\": \n", ReasonInvalidJSON, 2, 0},
 		{"not-object", FormatStorage, ok + "\n[1,2]\n", ReasonNotObject, 2, 0},
@@ -328,7 +330,7 @@ func TestPropertiesShapesAndOddValues(t *testing.T) {
 		if got := formatDyn(r.PropertiesD); got != c.wantDyn {
 			t.Errorf("%s: Properties_d = %s, want %s", c.props, got, c.wantDyn)
 		}
-		if r.Level != "Informational" || r.TimeGenerated != 11682856600000000 {
+		if want := time.Date(2007, 1, 9, 9, 41, 0, 0, time.UTC).UnixNano() / 100; r.Level != "Informational" || r.TimeGenerated != want {
 			t.Errorf("%s: level %q time %d", c.props, r.Level, r.TimeGenerated)
 		}
 	}
@@ -342,11 +344,11 @@ func TestWalkGlobAndCancel(t *testing.T) {
 	dir := t.TempDir()
 	tree := filepath.Join(dir, "insights-activity-logs", "resourceId=", "SUBSCRIPTIONS", "S1", "y=2026", "m=08", "d=12")
 	for h := 0; h < 3; h++ {
-		p := filepath.Join(tree, "h="+itoa(h)[2:], "m=00")
+		p := filepath.Join(tree, fmt.Sprintf("h=%02d", h), "m=00")
 		if err := os.MkdirAll(p, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		data := line("c"+itoa(h), "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Success", "2026-08-12T1"+itoa(h)[3:]+":00:00Z") + "\n"
+		data := line("c"+itoa(h), "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Success", fmt.Sprintf("2026-08-12T%02d:00:00Z", h)) + "\n"
 		if err := os.WriteFile(filepath.Join(p, "PT1H.json"), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}

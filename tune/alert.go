@@ -13,8 +13,9 @@ type Subject interface {
 	// Field returns a result column by name (e.g. "Caller") or an entity
 	// identifier written Type.Identifier (e.g. "Account.Name",
 	// "IP.Address"). A dynamic array stands for several values (e.g. two
-	// IP entities) and matches when one element matches. ok is false when
-	// the subject has no such field.
+	// IP entities, or a column over the rows of a multi-row alert) and
+	// matches only when every element matches. ok is false when the
+	// subject has no such field.
 	Field(name string) (types.Value, bool)
 	// Time is the alert's time (used by time tests without a field).
 	Time() time.Time
@@ -129,7 +130,7 @@ func subjectExample(c *compiled, subj Subject) string {
 		if !ok || !tok {
 			t = "null"
 		}
-		sb.WriteString(t)
+		sb.WriteString(clip(t))
 	}
 	if len(c.fields) == 0 {
 		sb.WriteString("time=")

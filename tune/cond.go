@@ -279,17 +279,19 @@ func (l *cleaf) matchString(s string) bool {
 	return false
 }
 
-// matchValue applies the comparison to a scalar; a dynamic array matches
-// when one of its elements does. Nulls never match.
+// matchValue applies the comparison to a scalar. A dynamic array (several
+// entities of one type, or one column over a multi-row alert) matches only
+// when it is non-empty and every element matches, so that one benign value
+// never hides another. Nulls never match.
 func (l *cleaf) matchValue(v types.Value) bool {
 	if v.Type == types.Dynamic && !v.Null {
 		if arr, ok := v.D.([]any); ok {
 			for _, e := range arr {
-				if s, ok := dynText(e); ok && l.matchString(s) {
-					return true
+				if s, ok := dynText(e); !ok || !l.matchString(s) {
+					return false
 				}
 			}
-			return false
+			return len(arr) > 0
 		}
 	}
 	s, ok := valueText(v)

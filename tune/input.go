@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"kqlhunt/batch"
 	"kqlhunt/kql/types"
@@ -34,7 +35,7 @@ type plan struct {
 	root    *pnode
 	missing []string
 	// exampleCols are the columns shown as audit examples.
-	exampleCols []int
+	exampleCols  []int
 	exampleNames []string
 }
 
@@ -49,6 +50,13 @@ func (c *compiled) planFor(s *batch.Schema) *plan {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p, ok := c.plans[s]; ok {
+		return p
+	}
+	// Sources may build a new *Schema per batch: plans are shared by
+	// schema content and the pointer cache stays bounded.
+	key := schemaKey(s)
+	if p, ok := c.byKey[key]; ok {
+		c.cachePlan(s, p)
 		return p
 	}
 	p := &plan{}
@@ -67,8 +75,27 @@ func (c *compiled) planFor(s *batch.Schema) *plan {
 	if len(p.exampleCols) == 0 {
 		addEx(DefaultTimeColumn)
 	}
-	c.plans[s] = p
+	c.byKey[key] = p
+	c.cachePlan(s, p)
 	return p
+}
+
+func (c *compiled) cachePlan(s *batch.Schema, p *plan) {
+	if len(c.plans) >= 256 {
+		clear(c.plans)
+	}
+	c.plans[s] = p
+}
+
+// schemaKey identifies a schema by its field names and types.
+func schemaKey(s *batch.Schema) string {
+	var b strings.Builder
+	for _, f := range s.Fields {
+		b.WriteString(f.Name)
+		b.WriteByte(0)
+		b.WriteByte(byte(f.Type))
+	}
+	return b.String()
 }
 
 func bindNode(n *cnode, s *batch.Schema, missing *[]string) *pnode {
@@ -223,7 +250,7 @@ func rowExample(b *batch.Batch, p *plan, i int) string {
 		if !ok {
 			t = "null"
 		}
-		sb.WriteString(t)
+		sb.WriteString(clip(t))
 	}
 	return sb.String()
 }
@@ -353,4 +380,19 @@ func evalLeaf(l *cleaf, c *batch.Column, sel, out []bool) {
 			out[i] = sel[i] && l.matchValue(cellValue(c, i))
 		}
 	}
+}
+
+// maxExampleValue bounds the text of one value in audit examples.
+const maxExampleValue = 120
+
+// clip shortens long values for audit examples.
+func clip(s string) string {
+	if len(s) <= maxExampleValue {
+		return s
+	}
+	cut := maxExampleValue
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

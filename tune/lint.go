@@ -234,15 +234,26 @@ func lintFields(x *Exclusion, scope []RuleInfo, env LintEnv, add addFunc) {
 				return
 			}
 		}
-		if len(outputs) == 0 {
-			if _, _, dotted := strings.Cut(c.Field, "."); dotted && env.Rules != nil {
-				var kinds []string
-				for t := range entityIdentifiers {
-					kinds = append(kinds, t)
-				}
-				sort.Strings(kinds)
-				add(c.FieldPos, SevError, "unknown-field", "unknown entity type in %q (known: %s)", c.Field, strings.Join(kinds, ", "))
+		inOutput := false
+		for _, o := range outputs {
+			inOutput = inOutput || o.Index(c.Field) >= 0
+		}
+		if ent, _, dotted := strings.Cut(c.Field, "."); dotted && !inOutput {
+			var kinds []string
+			for t := range entityIdentifiers {
+				kinds = append(kinds, t)
 			}
+			sort.Strings(kinds)
+			msg := fmt.Sprintf("unknown entity type %q in %q", ent, c.Field)
+			if s, ok := suggest.Closest(ent, kinds); ok {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += " (known: " + strings.Join(kinds, ", ") + ")"
+			}
+			add(c.FieldPos, SevError, "unknown-field", "%s", msg)
+			return
+		}
+		if len(outputs) == 0 {
 			return
 		}
 		checkColumn(c.Field, c.FieldPos, c.Kind != CondMatch, outputs, add)

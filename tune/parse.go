@@ -46,6 +46,21 @@ type yparser struct {
 	file    string
 	errs    Findings
 	anchors map[string]ast.Node
+	// nodes counts condition and exclusion nodes read, so that aliases
+	// expanding exponentially ("billion laughs") are refused early.
+	nodes int
+}
+
+// maxNodes bounds the conditions and exclusions read from one file.
+const maxNodes = 20000
+
+// spend counts one node; false (with one error) once the budget is gone.
+func (p *yparser) spend(n ast.Node) bool {
+	p.nodes++
+	if p.nodes == maxNodes+1 {
+		p.errorf(p.pos(n), "too-large", "the file expands to more than %d conditions (check its aliases)", maxNodes)
+	}
+	return p.nodes <= maxNodes
 }
 
 type kv struct {
@@ -108,6 +123,7 @@ func (p *yparser) parse(data []byte) *File {
 	if body == nil {
 		return f // an empty file holds no exclusions
 	}
+	ast.Walk(anchorCollector(p.anchors), body)
 	kvs, ok := p.mapping(body, "the exclusions file")
 	if !ok {
 		return nil
@@ -135,11 +151,25 @@ func (p *yparser) parse(data []byte) *File {
 					f.Exclusions = append(f.Exclusions, x)
 				}
 			}
+		case "definitions":
+			// Free-form: a place for YAML anchors (&name) that exclusions
+			// reuse with aliases (*name).
 		default:
-			p.unknownKey(e, []string{"version", "exclusions"})
+			p.unknownKey(e, []string{"version", "exclusions", "definitions"})
 		}
 	}
 	return f
+}
+
+// anchorCollector records every anchor of the document before it is read.
+type anchorCollector map[string]ast.Node
+
+// Visit implements ast.Visitor.
+func (a anchorCollector) Visit(n ast.Node) ast.Visitor {
+	if an, ok := n.(*ast.AnchorNode); ok && an.Name != nil {
+		a[an.Name.String()] = an.Value
+	}
+	return a
 }
 
 func (p *yparser) unknownKey(e kv, known []string) {
@@ -155,9 +185,6 @@ func (p *yparser) resolve(n ast.Node) ast.Node {
 	for i := 0; i < 32 && n != nil; i++ {
 		switch v := n.(type) {
 		case *ast.AnchorNode:
-			if v.Name != nil {
-				p.anchors[v.Name.String()] = v.Value
-			}
 			n = v.Value
 		case *ast.AliasNode:
 			if v.Value == nil {
@@ -296,6 +323,9 @@ func (p *yparser) boolean(n ast.Node, what string) (bool, bool) {
 var exclusionKeys = []string{"id", "name", "rules", "stage", "table", "when", "action", "severity", "tags", "reason", "owner", "expires", "draft"}
 
 func (p *yparser) exclusion(n ast.Node) *Exclusion {
+	if !p.spend(n) {
+		return nil
+	}
 	kvs, ok := p.mapping(n, "an exclusion")
 	if !ok {
 		return nil
@@ -462,6 +492,9 @@ var condKeys = []string{"all", "any", "not", "and", "or", "field", "equals", "in
 func (p *yparser) cond(n ast.Node, depth int) *Cond {
 	if depth > maxCondDepth {
 		p.errorf(p.pos(n), "bad-shape", "conditions nest deeper than %d levels", maxCondDepth)
+		return nil
+	}
+	if !p.spend(n) {
 		return nil
 	}
 	kvs, ok := p.mapping(n, "a condition")

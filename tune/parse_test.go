@@ -1,6 +1,7 @@
 package tune
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -61,10 +62,10 @@ func TestParseExampleFile(t *testing.T) {
 		t.Fatalf("tags = %v", got)
 	}
 	// Positions point at the YAML nodes.
-	if p := ci.PosOf("expires"); p.Line != 58 || p.Col != 14 {
+	if p := ci.PosOf("expires"); p.Line != 64 || p.Col != 14 {
 		t.Fatalf("expires position = %s", p)
 	}
-	if cidr.ValuePos[0].Line != 54 {
+	if cidr.ValuePos[0].Line != 60 {
 		t.Fatalf("cidr value position = %s", cidr.ValuePos[0])
 	}
 }
@@ -91,6 +92,7 @@ func TestParseErrors(t *testing.T) {
 		{"set-severity without severity", "exclusions:\n  - id: a\n    rules: all\n    stage: alert\n    action: set-severity\n    when: {field: X, equals: y}\n", "missing-severity", ""},
 		{"input stage tag", "exclusions:\n  - id: a\n    rules: all\n    stage: input\n    action: tag\n    tags: [x]\n    when: {field: X, equals: y}\n", "bad-value", ""},
 		{"deep nesting", "exclusions:\n  - id: a\n    rules: all\n    stage: input\n    action: suppress\n    when: " + strings.Repeat("{not: ", 70) + "{field: a, equals: b}" + strings.Repeat("}", 70) + "\n", "bad-shape", ""},
+		{"alias bomb", aliasBomb(), "too-large", ""},
 		{"equals list", base("      field: Caller\n      equals: [a, b]\n"), "bad-shape", ""},
 		{"duplicate key", "exclusions:\n  - id: a\n    id: b\n", "syntax", "x.yaml:3:5"},
 	}
@@ -205,4 +207,38 @@ func diffCond(a, b *Cond) string {
 		}
 	}
 	return ""
+}
+
+// aliasBomb builds conditions that double at each of 30 alias levels.
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString("definitions:\n  - &c0 {field: a, equals: b}\n")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&b, "  - &c%d {any: [*c%d, *c%d]}\n", i, i-1, i-1)
+	}
+	b.WriteString("exclusions:\n  - id: a\n    rules: all\n    stage: alert\n    action: suppress\n    when: *c30\n")
+	return b.String()
+}
+
+func TestParseDefinitionsAndAliases(t *testing.T) {
+	f := mustParse(t, `definitions:
+  build-subnet: &build-subnet
+    field: CallerIpAddress
+    cidr: [10.20.30.0/24]
+exclusions:
+  - id: a
+    rules: all
+    stage: input
+    action: suppress
+    when: [*build-subnet, {field: Caller, equals: ci}]
+  - id: b
+    rules: all
+    stage: input
+    action: suppress
+    when: *build-subnet
+`)
+	a, b := f.Exclusions[0].When, f.Exclusions[1].When
+	if a.Kind != CondAll || a.Children[0].Op != OpCIDR || b.Op != OpCIDR || b.Values[0] != "10.20.30.0/24" {
+		t.Fatalf("aliases not resolved: %+v / %+v", a, b)
+	}
 }

@@ -15,7 +15,9 @@ const DefaultTimeColumn = "TimeGenerated"
 
 // Options configures Compile.
 type Options struct {
-	// Now is the clock for expiry; zero means time.Now().
+	// Now is the clock for expiry; zero means time.Now(). Expiry is judged
+	// against Now, never against event times: an expired exclusion does
+	// not apply, even to old data in a backtest.
 	Now time.Time
 	// AllowLong accepts exclusions without expiry or expiring more than
 	// MaxLifetime after Now.
@@ -44,6 +46,7 @@ type compiled struct {
 
 	mu    sync.Mutex
 	plans map[*batch.Schema]*plan
+	byKey map[string]*plan
 }
 
 // Compile checks f (the checks of Lint that need no schemas) and compiles
@@ -68,7 +71,7 @@ func Compile(f *File, opts Options) (*Set, error) {
 		if cfs.HasErrors() {
 			return nil, cfs.Errors()
 		}
-		c := &compiled{idx: i, x: x, root: root, fields: x.When.Fields(), plans: map[*batch.Schema]*plan{}}
+		c := &compiled{idx: i, x: x, root: root, fields: x.When.Fields(), plans: map[*batch.Schema]*plan{}, byKey: map[string]*plan{}}
 		c.expired = !x.Expires.IsZero() && !opts.Now.Before(x.Expires)
 		s.ex = append(s.ex, c)
 	}

@@ -389,3 +389,12 @@ func itemID(alias, content string, occurrence int) string {
 	sum[8] = sum[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
 }
+
+// TableSchema returns the schema of _GetWatchlist(alias) for a constant
+// string argument; it has the shape of a checker's table-function hook.
+func (w *Watchlists) TableSchema(args []types.Value) (*batch.Schema, error) {
+	if len(args) != 1 || args[0].Type != types.String {
+		return nil, errors.New("_GetWatchlist takes one constant string: the watchlist alias")
+	}
+	return w.Schema(args[0].S)
+}

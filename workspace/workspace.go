@@ -17,6 +17,7 @@ import (
 	"kqlhunt/kql/exec"
 	"kqlhunt/kql/syntax"
 	"kqlhunt/kql/types"
+	"kqlhunt/rule"
 	"kqlhunt/source"
 )
 
@@ -193,3 +194,18 @@ func IsSyntaxOrCheckError(err error) bool {
 	var el syntax.ErrorList
 	return errors.As(err, &el)
 }
+
+// RuleEngine returns w as the engine the rule runtime drives.
+func (w *Workspace) RuleEngine() rule.Engine { return ruleEngine{w} }
+
+type ruleEngine struct{ w *Workspace }
+
+func (e ruleEngine) Run(ctx context.Context, src string, from, to time.Time) (rule.ResultSet, error) {
+	r, err := e.w.Run(ctx, src, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (e ruleEngine) TablesRead(src string) ([]string, error) { return e.w.TablesRead(src) }

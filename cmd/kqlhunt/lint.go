@@ -172,7 +172,7 @@ func lintOne(a *app, ws *workspace.Workspace, f lintFile) (ok, hasQuery bool) {
 			ok = false
 		}
 	}
-	for _, fd := range rule.Lint(r, ws) {
+	for _, fd := range rule.Lint(r, ws.RuleEngine()) {
 		fmt.Fprintln(a.stdout, fd.String())
 		if fd.Level == rule.Error {
 			ok = false

@@ -146,6 +146,9 @@ type checker struct {
 	root  *Info
 	errs  *syntax.ErrorList
 	depth int
+	// ser reports whether the rows entering the current operator are
+	// serialized (ordered), which window functions need.
+	ser bool
 }
 
 // Check checks q against env. file maps positions to lines and columns for
@@ -397,9 +400,16 @@ func (c *checker) tabular1(e syntax.Expr, sc *scope) *batch.Schema {
 		} else {
 			in = &batch.Schema{}
 		}
+		saved := c.ser
+		c.ser = false
+		if r, ok := e.Source.(*syntax.RangeOp); ok && r != nil {
+			c.ser = true
+		}
 		for _, op := range e.Ops {
 			in = c.op(op, in, sc)
+			c.ser = serializedAfter(op, c.ser)
 		}
+		c.ser = saved
 		return in
 	case *syntax.Ident:
 		return c.tableRef(e, sc)
@@ -551,7 +561,11 @@ func (c *checker) constValue(e syntax.Expr, sc *scope) (types.Value, bool) {
 const maxCallDepth = 32
 
 // instantiate checks the body of a user function for one call site.
-func (c *checker) instantiate(call *syntax.CallExpr, sym *Symbol, sc *scope) *Instance {
+func (c *checker) instantiate(call *syntax.CallExpr, sym *Symbol, sc *scope, rs ...*rowScope) *Instance {
+	var argRS *rowScope
+	if len(rs) > 0 {
+		argRS = rs[0]
+	}
 	f := sym.Func
 	inst := &Instance{Func: f, Args: make([]syntax.Expr, len(f.Params))}
 	// Match arguments to parameters: positional, then named.
@@ -596,7 +610,7 @@ func (c *checker) instantiate(call *syntax.CallExpr, sym *Symbol, sc *scope) *In
 			if p.Type != nil && p.Type.Tabular {
 				arg = &Symbol{Schema: c.tabular(a, sc)}
 			} else {
-				arg = &Symbol{Type: c.expr(a, sc, nil)}
+				arg = &Symbol{Type: c.expr(a, sc, argRS)}
 			}
 		} else if p.Default != nil {
 			arg = &Symbol{Type: c.info.Types[p.Default]}
@@ -700,3 +714,18 @@ func uniqueName(name string, taken func(string) bool) string {
 }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+// serializedAfter reports whether the output of op is serialized, given
+// whether its input was.
+func serializedAfter(op syntax.Operator, in bool) bool {
+	switch op := op.(type) {
+	case *syntax.SortOp, *syntax.TopOp, *syntax.SerializeOp, *syntax.RangeOp, *syntax.GetSchemaOp:
+		return true
+	case *syntax.WhereOp, *syntax.TakeOp, *syntax.MvExpandOp, *syntax.ParseOp, *syntax.AsOp,
+		*syntax.RenderOp, *syntax.ProjectOp:
+		return in
+	default:
+		_ = op
+		return false
+	}
+}

@@ -77,6 +77,10 @@ func (c *checker) expr1(e syntax.Expr, sc *scope, rs *rowScope) types.Type {
 				return types.Null
 			}
 			i := side.Index(e.Name.Name)
+			if i < 0 && side.Open {
+				c.info.Unknown[e.Name] = true
+				return types.Null
+			}
 			if i < 0 {
 				c.unknownName(e.Name, &rowScope{schema: side}, sc)
 				return types.Null
@@ -258,7 +262,7 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 	name := call.Fun.Name
 	if sym := sc.lookup(name); sym != nil && sym.Kind == SymFunc {
 		c.info.Refs[call.Fun] = sym
-		inst := c.instantiate(call, sym, sc)
+		inst := c.instantiate(call, sym, sc, rs)
 		c.info.Calls[call] = inst
 		if inst.Tabular {
 			c.errorf(call.Pos(), "function %s returns a table, not a scalar", name)
@@ -311,8 +315,27 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 		c.errorf(call.Pos(), "%s() returns a table, not a scalar", name)
 		return types.Null
 	}
-	if rowFuncs[name] && rs != nil && !rs.serialized {
-		c.errorf(call.Pos(), "%s() needs serialized input (add serialize or sort before it)", name)
+	if rowFuncs[name] {
+		if rs == nil || !rs.serialized {
+			c.errorf(call.Pos(), "%s() needs serialized input (add serialize or sort before it)", name)
+		}
+		var first types.Type
+		for i, a := range call.Args {
+			t := c.expr(a, sc, rs)
+			if i == 0 {
+				first = t
+			}
+		}
+		switch name {
+		case "row_number", "row_rank_dense", "row_rank_min":
+			return types.Long
+		case "row_window_session":
+			return types.DateTime
+		}
+		if len(call.Args) == 0 {
+			c.errorf(call.Pos(), "%s() needs an argument", name)
+		}
+		return first
 	}
 	f := LookupFunc(name)
 	if f == nil {
@@ -365,7 +388,7 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 	}
 	t, err := f.Result(args)
 	if err != nil {
-		c.errorf(call.Fun.Pos(), "%s(): %v", name, err)
+		c.errorf(call.Fun.Pos(), "%v", err)
 		return types.Null
 	}
 	return t
@@ -429,6 +452,10 @@ func aggPrefix(name string) string {
 		return "countif"
 	case "dcountif":
 		return "dcountif"
+	case "variancep":
+		return "variance"
+	case "stdevp":
+		return "stdev"
 	}
 	return name
 }
@@ -437,8 +464,12 @@ func aggPrefix(name string) string {
 func AggName(call *syntax.CallExpr) string {
 	name := strings.ToLower(call.Fun.Name)
 	switch name {
-	case "count", "countif", "count_distinct", "count_distinctif":
+	case "countif", "count_distinctif":
 		return name + "_"
+	case "count", "count_distinct":
+		if len(call.Args) == 0 {
+			return name + "_"
+		}
 	}
 	p := aggPrefix(name)
 	if len(call.Args) > 0 {

@@ -70,7 +70,7 @@ func (c *checker) op(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sch
 }
 
 func (c *checker) rs(in *batch.Schema) *rowScope {
-	return &rowScope{schema: in, fuzzy: in != nil && in.Open, serialized: true}
+	return &rowScope{schema: in, fuzzy: in != nil && in.Open, serialized: c.ser}
 }
 
 func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Schema {
@@ -169,7 +169,10 @@ func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sc
 		out := &batch.Schema{}
 		for i, it := range op.Items {
 			t := c.expr(it, sc, nil)
-			name := itemName(it, fmt.Sprintf("print_%d", i))
+			name := fmt.Sprintf("print_%d", i)
+			if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
+				name = ne.Names[0].Name
+			}
 			c.info.Names[it] = []string{name}
 			setField(out, batch.Field{Name: name, Type: t})
 		}
@@ -182,14 +185,9 @@ func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sc
 			out.Fields = append(out.Fields, batch.Field{Name: cd.Name.Name, Type: declType(cd)})
 		}
 		return out
-	case *syntax.InvokeOp:
-		sym := sc.lookup(op.Call.Fun.Name)
-		if sym == nil || sym.Kind != SymFunc {
-			c.errorf(op.Call.Pos(), "unknown function %s", op.Call.Fun.Name)
-			return in
-		}
-		c.errorf(op.Pos(), "invoke is not supported")
-		return in
+	}
+	if out, ok := c.opMore(op, in, sc); ok {
+		return out
 	}
 	c.errorf(op.Pos(), "operator %s is not supported", op.Name())
 	return &batch.Schema{Open: true}
@@ -235,7 +233,7 @@ func itemName(it syntax.Expr, def string) string {
 func (c *checker) extendItems(items []syntax.Expr, out *batch.Schema, sc *scope, rs *rowScope) {
 	n := 0
 	for _, it := range items {
-		scope := &rowScope{schema: out, fuzzy: rs.fuzzy, serialized: true}
+		scope := &rowScope{schema: out, fuzzy: rs.fuzzy, serialized: rs.serialized}
 		t := c.expr(it, sc, scope)
 		if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
 			names := make([]string, len(ne.Names))
@@ -543,8 +541,8 @@ func containsAggregate(e syntax.Expr, info *Info) bool {
 	found := false
 	walkExpr(e, func(x syntax.Expr) {
 		if call, ok := x.(*syntax.CallExpr); ok {
-			if f := info.Funcs[call]; f != nil && f.Kind == 1 {
-				found = true
+			if f := info.Funcs[call]; f == nil || f.Kind == 1 {
+				found = true // an aggregate, or an unknown function already reported
 			}
 		}
 	})
@@ -754,10 +752,19 @@ func sideCol(e syntax.Expr) (sideRef, bool) {
 // gives every column (by name and type; a name that appears with two types
 // gets a _type suffix per type), kind "inner" only the columns common to all.
 func UnionSchema(kind string, legs []*batch.Schema) *batch.Schema {
+	s, _ := UnionSources(kind, legs)
+	return s
+}
+
+// UnionSources is UnionSchema that also returns, for each output column,
+// the name the column has in the legs (columns match by that name and the
+// column type).
+func UnionSources(kind string, legs []*batch.Schema) (*batch.Schema, []string) {
 	out := &batch.Schema{}
+	var src []string
 	if kind == "inner" {
 		if len(legs) == 0 {
-			return out
+			return out, nil
 		}
 		for _, f := range legs[0].Fields {
 			all := true
@@ -769,9 +776,10 @@ func UnionSchema(kind string, legs []*batch.Schema) *batch.Schema {
 			}
 			if all {
 				out.Fields = append(out.Fields, f)
+				src = append(src, f.Name)
 			}
 		}
-		return out
+		return out, src
 	}
 	type key struct {
 		name string
@@ -791,14 +799,22 @@ func UnionSchema(kind string, legs []*batch.Schema) *batch.Schema {
 		}
 		out.Open = out.Open || l.Open
 	}
+	final := map[string]bool{}
+	for _, k := range order {
+		if types2[k.name] == 1 {
+			final[k.name] = true
+		}
+	}
 	for _, k := range order {
 		name := k.name
 		if types2[k.name] > 1 {
-			name = k.name + "_" + k.t.String()
+			name = uniqueName(k.name+"_"+k.t.String(), func(s string) bool { return final[s] })
+			final[name] = true
 		}
 		out.Fields = append(out.Fields, batch.Field{Name: name, Type: k.t})
+		src = append(src, k.name)
 	}
-	return out
+	return out, src
 }
 
 func (c *checker) union(op *syntax.UnionOp, in *batch.Schema, sc *scope) *batch.Schema {
@@ -923,6 +939,27 @@ func (c *checker) evaluate(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) *
 			}
 		}
 		return out
+	}
+	if openPlugin(name) {
+		rs := c.rs(in)
+		rs.fuzzy = true
+		var tables []*batch.Schema
+		for _, a := range op.Call.Args {
+			if c.isTabular(a, sc) {
+				tables = append(tables, c.tabular(a, sc))
+				continue
+			}
+			c.expr(a, sc, rs)
+		}
+		if (name == "ipv4_lookup" || name == "ipv6_lookup") && len(tables) == 1 {
+			out := cloneSchema(in)
+			for _, f := range tables[0].Fields {
+				f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+				out.Fields = append(out.Fields, f)
+			}
+			return out
+		}
+		return &batch.Schema{Open: true}
 	}
 	c.errorf(op.Call.Pos(), "evaluate plugin %s is not supported", op.Call.Fun.Name)
 	return &batch.Schema{Open: true}

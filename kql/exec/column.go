@@ -241,10 +241,19 @@ func gatherNullable(c *batch.Column, sel []int32) *batch.Column {
 	return b.build()
 }
 
-// filterBatch keeps the rows of b selected by sel.
+// filterBatch returns the rows of b at positions sel, in that order.
 func filterBatch(b *batch.Batch, sel []int32) *batch.Batch {
 	if len(sel) == b.Len {
-		return b
+		identity := true
+		for i, j := range sel {
+			if int(j) != i {
+				identity = false
+				break
+			}
+		}
+		if identity {
+			return b
+		}
 	}
 	out := &batch.Batch{Schema: b.Schema, Cols: make([]*batch.Column, len(b.Cols)), Len: len(sel)}
 	for i, c := range b.Cols {

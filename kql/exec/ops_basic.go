@@ -160,6 +160,7 @@ func planProject(p *planner, o syntax.Operator, in Node) (Node, error) {
 		// compile each against the schema built so far, evaluating
 		// chained definitions in a staged node.
 		stage := in
+		defined := map[string]bool{}
 		n := 0
 		for _, it := range op.Items {
 			if id, ok := it.(*syntax.Ident); ok && op.Keyword == "project" && strings.Contains(id.Name, "*") {
@@ -173,7 +174,8 @@ func planProject(p *planner, o syntax.Operator, in Node) (Node, error) {
 			}
 			c := p.compiler(inS)
 			c.window = window
-			if op.Keyword == "extend" && dependsOnNew(it, inS, s) {
+			if op.Keyword == "extend" && refsAny(it, defined) {
+				defined = map[string]bool{}
 				// Materialise what we have so far and continue from it.
 				stage = projectNode(stage, s, srcs)
 				inS = s
@@ -190,6 +192,9 @@ func planProject(p *planner, o syntax.Operator, in Node) (Node, error) {
 				return nil, err
 			}
 			names := itemNames(it)
+			for _, nm := range names {
+				defined[nm] = true
+			}
 			if len(names) > 1 {
 				for k, nm := range names {
 					elem := tupleElem(ce, k)
@@ -380,29 +385,12 @@ func grannyLess(a, b string) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// dependsOnNew reports whether item refers to a column that an earlier
-// item of the same extend defined (present in s but not in the input, or
-// redefined).
-func dependsOnNew(it syntax.Expr, in, s *batch.Schema) bool {
-	if len(s.Fields) == len(in.Fields) {
-		same := true
-		for i := range s.Fields {
-			if s.Fields[i] != in.Fields[i] {
-				same = false
-			}
-		}
-		if same {
-			return false
-		}
-	}
+// refsAny reports whether item mentions any of the names.
+func refsAny(it syntax.Expr, names map[string]bool) bool {
 	dep := false
 	inspect(it, func(n any) {
-		if id, ok := n.(*syntax.Ident); ok {
-			if j := s.Index(id.Name); j >= 0 {
-				if i := in.Index(id.Name); i < 0 || in.Fields[i] != s.Fields[j] || true {
-					dep = dep || i < 0 || j >= len(in.Fields) || in.Fields[i] != s.Fields[j] || true
-				}
-			}
+		if id, ok := n.(*syntax.Ident); ok && names[id.Name] {
+			dep = true
 		}
 	})
 	return dep
@@ -602,9 +590,20 @@ func planPrint(p *planner, o syntax.Operator, _ Node) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
+			for k, id := range ne.Names {
+				ev, err := evalConst(tupleElem(ce, k))
+				if err != nil {
+					return nil, err
+				}
+				s.Fields = append(s.Fields, batch.Field{Name: id.Name, Type: types.Dynamic})
+				vals = append(vals, ev)
+			}
+			continue
+		}
 		name := fmt.Sprintf("print_%d", i)
-		if ns := itemNames(it); len(ns) > 0 {
-			name = ns[0]
+		if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
+			name = ne.Names[0].Name
 		}
 		t := ce.t
 		if t == types.Null {

@@ -42,6 +42,13 @@ type Options struct {
 	TableFuncs map[string]TableFunc
 	// Filename names the query text in error positions.
 	Filename string
+	// Env is the checker's view of the tables (schemas of tables that may
+	// have no data here, host table functions); nil means the built-in
+	// schemas plus those of Tables. A table known to Env but missing from
+	// Tables reads as empty.
+	Env *check.Env
+	// Params supplies values for {{Name}} placeholders in the query text.
+	Params map[string]string
 }
 
 func (o *Options) table(name string) (Table, bool) {
@@ -49,7 +56,16 @@ func (o *Options) table(name string) (Table, bool) {
 		return t, true
 	}
 	if o.Lookup != nil {
-		return o.Lookup(name)
+		if t, ok := o.Lookup(name); ok {
+			return t, true
+		}
+	}
+	env := o.Env
+	if env == nil {
+		env = check.DefaultEnv()
+	}
+	if s, ok := env.Tables[name]; ok {
+		return &MemTable{schema: s}, true
 	}
 	return nil, false
 }
@@ -59,10 +75,22 @@ func (o *Options) table(name string) (Table, bool) {
 // overridden by the schemas of Tables.
 func (o *Options) CheckEnv(ctx context.Context) *check.Env {
 	env := check.DefaultEnv()
+	if o.Env != nil {
+		env = &check.Env{Tables: map[string]*batch.Schema{}, TableFuncs: map[string]check.TableFunc{}}
+		for k, v := range o.Env.Tables {
+			env.Tables[k] = v
+		}
+		for k, v := range o.Env.TableFuncs {
+			env.TableFuncs[k] = v
+		}
+	}
 	for name, t := range o.Tables {
 		env.AddTable(name, t.Schema())
 	}
 	for name, tf := range o.TableFuncs {
+		if _, ok := env.TableFuncs[name]; ok {
+			continue
+		}
 		tf := tf
 		env.TableFuncs[name] = func(args []types.Value) (*batch.Schema, error) {
 			t, err := tf(ctx, args)
@@ -77,15 +105,13 @@ func (o *Options) CheckEnv(ctx context.Context) *check.Env {
 
 // Run parses, checks, plans and executes a query. Parse and check errors
 // come back as a syntax.ErrorList.
-func Run(ctx context.Context, src string, opts *Options) (*Result, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
-	q, err := syntax.Parse(opts.Filename, src, nil)
+func Run(ctx context.Context, src string, opts Options) (*Result, error) {
+	popts := &syntax.ParseOptions{Params: opts.Params}
+	q, err := syntax.Parse(opts.Filename, src, popts)
 	if err != nil {
 		return nil, err
 	}
-	file := syntax.NewFile(opts.Filename, src)
+	file := syntax.NewFileFor(opts.Filename, src, popts)
 	info, err := check.Check(file, q, opts.CheckEnv(ctx))
 	if err != nil {
 		return nil, err
@@ -95,10 +121,7 @@ func Run(ctx context.Context, src string, opts *Options) (*Result, error) {
 
 // RunQuery plans and executes a query that has been parsed and checked.
 // info may be nil.
-func RunQuery(ctx context.Context, file *syntax.File, q *syntax.Query, info *check.Info, opts *Options) (*Result, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
+func RunQuery(ctx context.Context, file *syntax.File, q *syntax.Query, info *check.Info, opts Options) (*Result, error) {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now().UTC()
@@ -109,7 +132,7 @@ func RunQuery(ctx context.Context, file *syntax.File, q *syntax.Query, info *che
 	}
 	qs := &query{
 		ctx:   ctx,
-		opts:  opts,
+		opts:  &opts,
 		file:  file,
 		info:  info,
 		fctx:  &funcs.Context{Now: now},

@@ -75,7 +75,17 @@ type Func struct {
 	Eval func(ctx *Context, args []types.Value) (types.Value, error)
 	// NewAgg returns fresh per-group state for an aggregate. Nil for scalars.
 	NewAgg func(args []types.Type) Aggregator
+	// TypeArg, when positive, is the 1-based position of an optional
+	// argument naming the result type: extract(re, 1, s, typeof(int)) and
+	// extract_json(path, s, typeof(long)). The checker passes typeof(T) as
+	// the constant string "T" (to Eval too); when that argument is present
+	// the result type is ResultTypeFromName of its text instead of Result's.
+	TypeArg int
 }
+
+// ResultTypeFromName returns the type a TypeArg argument names ("int",
+// "long", "datetime", ... and their aliases).
+func ResultTypeFromName(name string) (types.Type, bool) { return types.ParseType(name) }
 
 // Aggregator accumulates one group's values for an aggregate function.
 type Aggregator interface {
@@ -92,6 +102,15 @@ type Aggregator interface {
 type RowAggregator interface {
 	Aggregator
 	Row() []types.Value
+}
+
+// MultiAggregator is implemented by aggregates that produce several columns
+// from one call (percentiles(x, 50, 95) gives percentile_x_50 and
+// percentile_x_95): Results returns one value per column, in argument
+// order; Result returns the first.
+type MultiAggregator interface {
+	Aggregator
+	Results() []types.Value
 }
 
 // Lookup returns the catalogue entry for a function name. Names are

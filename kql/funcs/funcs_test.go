@@ -33,6 +33,11 @@ func call(t *testing.T, name string, args ...types.Value) types.Value {
 	if err != nil {
 		t.Fatalf("%s result rule: %v", name, err)
 	}
+	if f.TypeArg > 0 && len(args) >= f.TypeArg {
+		if rt, ok = ResultTypeFromName(args[f.TypeArg-1].S); !ok {
+			t.Fatalf("%s: bad type name %q", name, args[f.TypeArg-1].S)
+		}
+	}
 	v, err := f.Eval(&Context{Now: testNow}, args)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
@@ -129,8 +134,16 @@ func TestCatalogNoDuplicates(t *testing.T) {
 			}
 		}
 	}
-	if len(Names()) != len(seen) {
-		t.Errorf("Names() has %d entries, catalogue %d", len(Names()), len(seen))
+	if len(Names()) != len(seen)+len(aliases) {
+		t.Errorf("Names() has %d entries, catalogue %d plus %d aliases", len(Names()), len(seen), len(aliases))
+	}
+	for _, p := range aliases {
+		if seen[p[0]] {
+			t.Errorf("alias %s shadows a catalogue entry", p[0])
+		}
+		if !seen[p[1]] {
+			t.Errorf("alias %s refers to missing %s", p[0], p[1])
+		}
 	}
 	for _, n := range []string{"count", "make_set", "isnotempty", "bin", "ago", "tostring"} {
 		if _, ok := Lookup(n); !ok {

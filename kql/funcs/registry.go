@@ -36,8 +36,33 @@ func buildCatalog(tables ...[]*Func) (map[string]*Func, []string) {
 			names = append(names, f.Name)
 		}
 	}
+	for _, p := range aliases {
+		f, ok := m[p[1]]
+		if !ok {
+			continue // reported by TestAliases
+		}
+		if _, dup := m[p[0]]; dup {
+			continue
+		}
+		m[p[0]] = alias(p[0], f)
+		names = append(names, p[0])
+	}
 	sort.Strings(names)
 	return m, names
+}
+
+// aliases lists deprecated or alternative names: {alias, canonical name}.
+var aliases = [][2]string{
+	{"parseurl", "parse_url"}, {"parseurlquery", "parse_urlquery"}, {"parsepath", "parse_path"},
+	{"extractall", "extract_all"}, {"extractjson", "extract_json"},
+	{"base64_decodestring", "base64_decode_tostring"}, {"base64_encodestring", "base64_encode_tostring"},
+	{"makeset", "make_set"}, {"makelist", "make_list"},
+	{"makeset_if", "make_set_if"}, {"makelist_if", "make_list_if"}, {"make_dictionary", "make_bag"},
+	{"arraylength", "array_length"}, {"array_strcat", "strcat_array"},
+	{"any", "take_any"}, {"anyif", "take_anyif"}, {"argmax", "arg_max"}, {"argmin", "arg_min"},
+	{"columnifexists", "column_ifexists"}, {"pack", "bag_pack"}, {"pack_dictionary", "bag_pack"},
+	{"datepart", "datetime_part"}, {"datetimeadd", "datetime_add"}, {"datetimediff", "datetime_diff"},
+	{"getmonth", "monthofyear"},
 }
 
 // named wraps a result rule so that its errors name the function.

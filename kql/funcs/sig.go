@@ -91,20 +91,6 @@ func sig(ret types.Type, classes ...argClass) func([]types.Type) (types.Type, er
 	}
 }
 
-// sigArg returns a result rule whose type is that of argument i (Null while
-// that argument's type is unknown).
-func sigArg(i int, classes ...argClass) func([]types.Type) (types.Type, error) {
-	return func(args []types.Type) (types.Type, error) {
-		if err := checkArgs(args, classes); err != nil {
-			return types.Null, err
-		}
-		if i < len(args) {
-			return args[i], nil
-		}
-		return types.Null, nil
-	}
-}
-
 // sigFn returns a result rule computing the type with fn after checking.
 func sigFn(fn func([]types.Type) (types.Type, error), classes ...argClass) func([]types.Type) (types.Type, error) {
 	return func(args []types.Type) (types.Type, error) {
@@ -187,7 +173,6 @@ var (
 	nullDateTime = types.NullOf(types.DateTime)
 	nullTimeSpan = types.NullOf(types.TimeSpan)
 	nullDynamic  = types.NullOf(types.Dynamic)
-	nullGuid     = types.NullOf(types.Guid)
 	emptyString  = types.NewString("")
 	trueValue    = types.NewBool(true)
 	falseValue   = types.NewBool(false)

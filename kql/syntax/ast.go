@@ -172,6 +172,10 @@ type ArrayLit struct {
 	Lbrack Pos
 	Elems  []Expr
 	Rbrack Pos
+	// Bare marks a list written without brackets, as the column list in
+	// render ... with (ycolumns = a, b); Lbrack and Rbrack then span the
+	// elements.
+	Bare bool
 }
 
 // ObjectLit is a JSON object inside dynamic(...): {"k": v, ...}.
@@ -206,7 +210,9 @@ type UnaryExpr struct {
 // arithmetic (+ - * / %), comparison (== != < <= > >= =~ !~), logical
 // (and or), and string operators with their negated and case-sensitive
 // variants (has, !has, has_cs, !has_cs, hasprefix, hassuffix, contains,
-// startswith, endswith, ..., "matches regex"). <> is normalised to !=.
+// startswith, endswith, ..., "matches regex"). <> is normalised to !=, and
+// the legacy spellings containscs, notcontains, notcontainscs and
+// !containscs to contains_cs, !contains, !contains_cs and !contains_cs.
 type BinaryExpr struct {
 	X     Expr
 	OpPos Pos
@@ -365,7 +371,9 @@ type SummarizeOp struct {
 }
 
 // JoinOp is join [kind=K] [hints] Right on Conditions. Conditions are
-// column names or $left.X == $right.Y comparisons joined by commas or 'and'.
+// column names or $left.X == $right.Y comparisons joined by commas or 'and';
+// the parser splits a top-level 'and' chain, so each element of On is one
+// column name or one comparison.
 type JoinOp struct {
 	OpPos  Pos
 	Params []*OpParam
@@ -373,7 +381,7 @@ type JoinOp struct {
 	On     []Expr
 }
 
-// LookupOp is lookup [kind=K] Right on Conditions.
+// LookupOp is lookup [kind=K] Right on Conditions (split like JoinOp.On).
 type LookupOp struct {
 	OpPos  Pos
 	Params []*OpParam
@@ -448,7 +456,8 @@ type MvExpandItem struct {
 	To *TypeRef
 }
 
-// MvExpandOp is mv-expand [params] Items [limit N].
+// MvExpandOp is mv-expand [params] Items [limit N]. The legacy spelling
+// mvexpand parses to the same node (likewise mvapply and makeseries).
 type MvExpandOp struct {
 	OpPos  Pos
 	Params []*OpParam
@@ -505,11 +514,12 @@ type MakeSeriesOp struct {
 	By      []Expr
 }
 
-// EvaluateOp is evaluate [hints] Plugin(args).
+// EvaluateOp is evaluate [hints] Plugin(args) [: Schema].
 type EvaluateOp struct {
 	OpPos  Pos
 	Params []*OpParam
 	Call   *CallExpr
+	Schema *TypeRef // output schema such as : (*, Name:string); nil when absent
 }
 
 // RenderOp is render Chart [with (Props)].
@@ -646,10 +656,12 @@ type PartitionOp struct {
 	EndP   Pos
 }
 
-// ScanStep is step Name [optional]: Condition [=> Assignments].
+// ScanStep is step Name [optional] [output=all|last|none]: Condition
+// [=> Assignments].
 type ScanStep struct {
 	Name     *Ident
 	Optional bool
+	Output   string // "", "all", "last" or "none"
 	Cond     Expr
 	Assigns  []Expr
 }

@@ -3,10 +3,13 @@ package syntax
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/goccy/go-yaml"
@@ -31,37 +34,51 @@ type corpusEntry struct {
 	query string
 }
 
+// corpusCache holds the corpus once read, shared by the corpus tests.
+var corpusCache struct {
+	once    sync.Once
+	entries []corpusEntry
+	noQuery int
+	errs    []string
+}
+
 // loadCorpus reads every rule YAML and returns those with a query, and the
-// count of files without one.
+// count of files without one. The files are read once per test binary.
 func loadCorpus(t testing.TB) ([]corpusEntry, int) {
 	t.Helper()
 	dir := shared.Path(t, "corpus/sentinel/rules")
-	files, err := filepath.Glob(filepath.Join(dir, "*.y*ml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(files)
-	var out []corpusEntry
-	noQuery := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	c := &corpusCache
+	c.once.Do(func() {
+		files, err := filepath.Glob(filepath.Join(dir, "*.y*ml"))
 		if err != nil {
-			t.Fatalf("reading %s: %v", f, err)
+			c.errs = append(c.errs, err.Error())
+			return
 		}
-		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-		var cq corpusQuery
-		if err := yaml.Unmarshal(data, &cq); err != nil {
-			t.Errorf("%s: YAML: %v", filepath.Base(f), err)
-			continue
+		sort.Strings(files)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				c.errs = append(c.errs, fmt.Sprintf("reading %s: %v", f, err))
+				continue
+			}
+			data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+			data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+			var cq corpusQuery
+			if err := yaml.Unmarshal(data, &cq); err != nil {
+				c.errs = append(c.errs, fmt.Sprintf("%s: YAML: %v", filepath.Base(f), err))
+				continue
+			}
+			if strings.TrimSpace(cq.Query) == "" {
+				c.noQuery++
+				continue
+			}
+			c.entries = append(c.entries, corpusEntry{name: filepath.Base(f), query: cq.Query})
 		}
-		if strings.TrimSpace(cq.Query) == "" {
-			noQuery++
-			continue
-		}
-		out = append(out, corpusEntry{name: filepath.Base(f), query: cq.Query})
+	})
+	for _, e := range c.errs {
+		t.Error(e)
 	}
-	return out, noQuery
+	return c.entries, c.noQuery
 }
 
 // readKnownFailures reads testdata/corpus_known_failures.txt: one file name
@@ -147,4 +164,68 @@ func TestCorpusRoundTrip(t *testing.T) {
 		n++
 	}
 	t.Logf("round trip: %d queries", n)
+}
+
+// BenchmarkCorpusParse parses every corpus query once per iteration.
+func BenchmarkCorpusParse(b *testing.B) {
+	entries, _ := loadCorpus(b)
+	opts := &ParseOptions{Params: corpusParams}
+	bytes := 0
+	for _, e := range entries {
+		bytes += len(e.query)
+	}
+	b.SetBytes(int64(bytes))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, e := range entries {
+			Parse(e.name, e.query, opts)
+		}
+	}
+}
+
+// docCase is one Kusto documentation example from corpus/kqldocs.
+type docCase struct {
+	ID    string `json:"id"`
+	Query string `json:"query"`
+}
+
+// TestDocExamplesParse parses every Kusto documentation example and
+// round-trips it through the printer.
+func TestDocExamplesParse(t *testing.T) {
+	path := shared.Path(t, "corpus/kqldocs/cases.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok, unsupported := 0, 0, 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var c docCase
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		n++
+		q, err := Parse(c.ID, c.Query, nil)
+		if err != nil && strings.Contains(err.Error(), "is not supported") {
+			unsupported++
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s:\n%s", c.ID, FormatErrors(NewFile(c.ID, c.Query), err))
+			continue
+		}
+		q2, err := Parse(c.ID, Print(q), nil)
+		if err != nil || !sameTree(q, q2) {
+			t.Errorf("%s: round trip failed (%v)\n%s", c.ID, err, Print(q))
+			continue
+		}
+		ok++
+	}
+	t.Logf("documentation examples: %d of %d parse and round-trip; %d use unsupported operators", ok, n, unsupported)
+	if unsupported > 25 {
+		t.Errorf("%d examples use unsupported operators, expected at most 25", unsupported)
+	}
 }

@@ -126,6 +126,28 @@ func isIdentChar(c byte) bool {
 	return isIdentStart(c) || isDigit(c)
 }
 
+// identLen returns the length of the identifier at the start of s: ASCII
+// letters, digits, '_' and '$', and non-ASCII letters and digits.
+func identLen(s string) int {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !isIdentChar(c) {
+				break
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func isHex(c byte) bool {
@@ -179,11 +201,7 @@ func (lx *Lexer) Next() Token {
 	case c == '@' && (next == '\'' || next == '"'):
 		return lx.lexString(start, start)
 	case isIdentStart(c):
-		i := start + 1
-		for i < len(src) && isIdentChar(src[i]) {
-			i++
-		}
-		return tok(TokIdent, i-start)
+		return tok(TokIdent, identLen(src[start:]))
 	case isDigit(c):
 		return lx.lexNumber(start)
 	case c == '\'' || c == '"':
@@ -263,7 +281,10 @@ func (lx *Lexer) Next() Token {
 	case '~':
 		return tok(TokTilde, 1)
 	}
-	_, n := utf8.DecodeRuneInString(src[start:])
+	r, n := utf8.DecodeRuneInString(src[start:])
+	if r != utf8.RuneError && unicode.IsLetter(r) {
+		return tok(TokIdent, identLen(src[start:]))
+	}
 	t := tok(TokIllegal, n)
 	t.Msg = "unexpected character " + strconv.Quote(t.Text)
 	return t

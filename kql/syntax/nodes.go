@@ -455,6 +455,9 @@ func (o *EvaluateOp) Pos() Pos { return o.OpPos }
 
 // End implements Node.
 func (o *EvaluateOp) End() Pos {
+	if o.Schema != nil {
+		return o.Schema.End()
+	}
 	if o.Call != nil {
 		return o.Call.End()
 	}

@@ -130,10 +130,13 @@ func (p *parser) parseAnd() Expr {
 var stringOps = map[string]bool{
 	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true,
 	"hassuffix_cs": true, "contains": true, "contains_cs": true, "startswith": true,
-	"startswith_cs": true, "endswith": true, "endswith_cs": true, "like": true, "likecs": true,
-	"containscs": true, "notcontains": true, "notcontainscs": true, "notlike": true, "notlikecs": true,
-	"notstartswith": true, "notstartswithcs": true, "notendswith": true, "notendswithcs": true,
-	"notbetween": true, "hasprefixcs": true,
+	"startswith_cs": true, "endswith": true, "endswith_cs": true,
+}
+
+// legacyOps maps older spellings of string operators to canonical ones.
+var legacyOps = map[string]string{
+	"containscs": "contains_cs", "notcontains": "!contains", "notcontainscs": "!contains_cs",
+	"!containscs": "!contains_cs",
 }
 
 // negatable lists the words that may follow '!' as an operator.
@@ -141,7 +144,7 @@ var negatable = map[string]bool{
 	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true,
 	"hassuffix_cs": true, "contains": true, "contains_cs": true, "startswith": true,
 	"startswith_cs": true, "endswith": true, "endswith_cs": true, "in": true, "between": true,
-	"has_any": false, "has_all": false,
+	"containscs": true,
 }
 
 // cmpOp recognises a comparison-level operator at the current token and
@@ -173,6 +176,9 @@ func (p *parser) cmpOp() (string, int) {
 					return "!in~", 3
 				}
 			}
+			if c, ok := legacyOps["!"+n.Text]; ok {
+				return c, 2
+			}
 			return "!" + n.Text, 2
 		}
 	case TokIdent:
@@ -195,6 +201,9 @@ func (p *parser) cmpOp() (string, int) {
 			if stringOps[t.Text] {
 				return t.Text, 1
 			}
+			if c, ok := legacyOps[t.Text]; ok {
+				return c, 1
+			}
 		}
 	}
 	return "", 0
@@ -214,7 +223,7 @@ func (p *parser) parseCmp() Expr {
 		switch op {
 		case "in", "!in", "in~", "!in~", "has_any", "has_all":
 			x = p.parseInList(x, opPos, op)
-		case "between", "!between", "notbetween":
+		case "between", "!between":
 			x = p.parseBetween(x, opPos, op != "between")
 		default:
 			y := p.parseAdd()
@@ -320,6 +329,10 @@ func (p *parser) parsePostfix() Expr {
 	}
 }
 
+// reservedWords cannot be used as plain names in expressions (a bracketed
+// name such as ['by'] can).
+var reservedWords = map[string]bool{"by": true, "and": true, "or": true, "on": true, "with": true}
+
 // typedLits maps type-wrapper words to the literal kind they produce.
 var typedLits = map[string]LitKind{
 	"long": LitLong, "int": LitInt, "real": LitReal, "double": LitReal, "bool": LitBool,
@@ -357,6 +370,9 @@ func (p *parser) parsePrimary() Expr {
 			return p.parseBracketName()
 		}
 	case TokIdent:
+		if reservedWords[t.Text] {
+			break
+		}
 		switch t.Text {
 		case "true", "false":
 			p.next()
@@ -407,9 +423,18 @@ func (p *parser) parseString() *Literal {
 // ')', trimmed, and moves past the ')'.
 func (p *parser) rawParen(what string) (string, Pos, Pos) {
 	lp := p.next()
-	j := strings.IndexByte(p.src[lp.End:], ')')
-	if j < 0 {
-		p.fail(lp.Pos, fmt.Sprintf("expected ')' to close the %s opened at %s, found end of query", what, p.pos(lp.Pos)))
+	j := strings.IndexAny(p.src[lp.End:], ")|;\n")
+	if j < 0 || p.src[int(lp.End)+j] != ')' {
+		at := len(p.src)
+		found := "end of query"
+		if j >= 0 {
+			at = int(lp.End) + j
+			found = "end of line"
+			if c := p.src[at]; c != '\n' {
+				found = "'" + string(c) + "'"
+			}
+		}
+		p.fail(Pos(at), fmt.Sprintf("expected ')' to close the %s opened at %s, found %s", what, p.pos(lp.Pos), found))
 	}
 	rp := int(lp.End) + j
 	raw := strings.TrimSpace(p.src[lp.End:rp])
@@ -468,6 +493,9 @@ func (p *parser) parseCall() *CallExpr {
 	t := p.next()
 	c := &CallExpr{Fun: &Ident{NamePos: t.Pos, Name: t.Text, EndP: t.End}}
 	c.Lparen = p.next().Pos
+	if t := p.tok(); t.Kind == TokIdent && reservedWords[t.Text] {
+		p.expectClose(TokRparen, c.Lparen, "argument list")
+	}
 	if !p.is(TokRparen) {
 		for {
 			c.Args = append(c.Args, p.parseNamedOrExpr(true))
@@ -629,6 +657,10 @@ func (p *parser) parseJSON() Expr {
 			return &Literal{ValuePos: t.Pos, EndP: t.End, Kind: LitNull, Raw: "null", Null: true}
 		case "true", "false":
 			return p.parsePrimary()
+		case "dynamic":
+			if p.peek(1).Kind == TokLparen {
+				return p.parseDynamic()
+			}
 		}
 		if _, ok := typedLits[t.Text]; ok && p.peek(1).Kind == TokLparen {
 			return p.parsePrimary()

@@ -18,6 +18,14 @@ var OperatorKeywords = []string{
 	"consume",
 }
 
+// unsupportedOps are Kusto operators this parser does not handle; they get
+// a clearer message than an unknown word.
+var unsupportedOps = map[string]bool{
+	"reduce": true, "make-graph": true, "graph-match": true, "graph-merge": true,
+	"graph-to-table": true, "graph-shortest-paths": true, "graph-mark-components": true,
+	"project-by-names": true, "top-hitters": true, "macro-expand": true, "assert-schema": true,
+}
+
 // operatorAliases maps legacy operator spellings to canonical ones.
 var operatorAliases = map[string]string{
 	"mvexpand": "mv-expand", "mvapply": "mv-apply", "makeseries": "make-series",
@@ -65,17 +73,15 @@ func (p *parser) parseOperator() Operator {
 	if a, ok := operatorAliases[word]; ok {
 		word = a
 	}
+	if unsupportedOps[word] {
+		p.fail(kt.Pos, fmt.Sprintf("operator '%s' is not supported", word))
+	}
 	if !operatorSet[word] {
-		// A hyphenated word that is not an operator may still start with one.
-		if operatorSet[p.tok().Text] {
-			word, kt, n = p.tok().Text, p.tok(), 1
-		} else {
-			msg := fmt.Sprintf("unknown operator '%s'", word)
-			if s, ok := suggest.Closest(word, OperatorKeywords); ok {
-				msg += fmt.Sprintf("; did you mean '%s'?", s)
-			}
-			p.fail(kt.Pos, msg)
+		msg := fmt.Sprintf("unknown operator '%s'", word)
+		if s, ok := suggest.Closest(word, OperatorKeywords); ok {
+			msg += fmt.Sprintf("; did you mean '%s'?", s)
 		}
+		p.fail(kt.Pos, msg)
 	}
 	for range n {
 		p.next()
@@ -83,7 +89,11 @@ func (p *parser) parseOperator() Operator {
 	at := kt.Pos
 	switch word {
 	case "where", "filter":
-		return &WhereOp{OpPos: at, Keyword: word, Pred: p.parseExpr()}
+		op := &WhereOp{OpPos: at, Keyword: word, Pred: p.parseExpr()}
+		if t := p.tok(); t.Kind == TokAssign {
+			p.fail(t.Pos, "unexpected '=' in the predicate; use '==' to compare values")
+		}
+		return op
 	case "project", "extend":
 		return &ProjectOp{OpPos: at, Keyword: word, Items: p.parseExprList()}
 	case "project-rename":
@@ -210,6 +220,10 @@ func (p *parser) parseOperator() Operator {
 			p.failExpected("a plugin call such as bag_unpack(...) after 'evaluate'")
 		}
 		op.Call = p.parseCall()
+		if p.is(TokColon) && p.peek(1).Kind == TokLparen {
+			p.next()
+			op.Schema = p.parseTypeRef()
+		}
 		return op
 	case "render":
 		return p.parseRender(at, kt)
@@ -412,12 +426,11 @@ func (p *parser) parseWithProps() ([]*OpParam, Pos) {
 }
 
 // parsePropValue parses a with(...) property value. A list of column names
-// (ycolumns = a, b) becomes a ParenExpr-free *PipeExpr-free chain of
-// comma-separated identifiers kept as an ArrayLit.
+// (ycolumns = a, b) becomes a bare *ArrayLit of identifiers.
 func (p *parser) parsePropValue() Expr {
 	x := p.parseExpr()
 	if id, ok := x.(*Ident); ok && p.is(TokComma) && p.peek(1).Kind == TokIdent && p.peek(2).Kind != TokAssign && p.peek(2).Kind != TokDot {
-		a := &ArrayLit{Lbrack: NoPos, Elems: []Expr{id}}
+		a := &ArrayLit{Lbrack: id.Pos(), Elems: []Expr{id}, Bare: true}
 		for p.is(TokComma) && p.peek(1).Kind == TokIdent && p.peek(2).Kind != TokAssign && p.peek(2).Kind != TokDot {
 			p.next()
 			t := p.next()
@@ -596,6 +609,12 @@ func (p *parser) parseTopNested(at Pos) *TopNestedOp {
 		op.Clauses = append(op.Clauses, c)
 		if !p.got(TokComma) {
 			return op
+		}
+		// Later clauses may repeat the keyword: ..., top-nested 2 of b by ...
+		if w, _, n := p.hyphenWord(); w == "top-nested" {
+			for range n {
+				p.next()
+			}
 		}
 	}
 }
@@ -856,6 +875,17 @@ func (p *parser) parseScan(at Pos) *ScanOp {
 		s := &ScanStep{Name: p.parseName("a step name")}
 		if p.gotWord("optional") {
 			s.Optional = true
+		}
+		if p.isWord("output") && p.peek(1).Kind == TokAssign {
+			p.next()
+			p.next()
+			t := p.expect(TokIdent, "all, last or none after 'output='")
+			switch t.Text {
+			case "all", "last", "none":
+				s.Output = t.Text
+			default:
+				p.fail(t.Pos, fmt.Sprintf("expected all, last or none after 'output=', found '%s'", t.Text))
+			}
 		}
 		p.expect(TokColon, "':' after the step name")
 		s.Cond = p.parseExpr()

@@ -114,6 +114,7 @@ func Parse(filename, src string, opts *ParseOptions) (*Query, error) {
 	}
 	p := newParser(filename, text)
 	q := p.parseQueryTop()
+	p.errs.Dedupe()
 	return q, p.errs.Err()
 }
 
@@ -122,7 +123,7 @@ func ParseExpr(src string) (Expr, error) {
 	p := newParser("", src)
 	var x Expr
 	func() {
-		defer p.recoverBail()
+		defer p.recoverAll()
 		x = p.parsePipe()
 		if p.tok().Kind != TokEOF {
 			p.failExpected("end of expression")
@@ -149,7 +150,19 @@ func newParser(filename, src string) *parser {
 	return &parser{file: NewFile(filename, src), src: src, toks: Tokenize(src)}
 }
 
+// recoverBail recovers a bailout; other panics (including tooMany)
+// continue unwinding.
 func (p *parser) recoverBail() {
+	if r := recover(); r != nil {
+		if _, ok := r.(bailout); !ok {
+			panic(r)
+		}
+	}
+}
+
+// recoverAll recovers a bailout or the error cap; used at the outermost
+// level of parsing.
+func (p *parser) recoverAll() {
 	if r := recover(); r != nil {
 		switch r.(type) {
 		case bailout, tooMany:
@@ -237,6 +250,9 @@ func (p *parser) pos(off Pos) string {
 }
 
 func (p *parser) errorAt(off Pos, msg string) {
+	if len(p.errs) >= maxErrors {
+		panic(tooMany{})
+	}
 	p.errs.Add(p.file.Position(off), msg)
 	if len(p.errs) >= maxErrors {
 		panic(tooMany{})
@@ -295,7 +311,17 @@ func (p *parser) expectWord(w string) Token {
 // expectClose expects the closing token k for an opening token at open.
 func (p *parser) expectClose(k TokenKind, open Pos, what string) Token {
 	if !p.is(k) {
-		p.failExpected(fmt.Sprintf("'%s' to close the %s opened at %s", k, what, p.pos(open)))
+		t := p.tok()
+		msg := fmt.Sprintf("expected '%s' to close the %s opened at %s, found %s", k, what, p.pos(open), describe(t))
+		switch {
+		case t.Kind == TokIllegal:
+			msg = t.Msg
+		case t.Kind == TokAssign:
+			msg += "; use '==' to compare values"
+		case t.Kind == TokComma && what == "parenthesised expression":
+			msg += "; a parenthesised list is only allowed after in, !in, in~, !in~, has_any and has_all"
+		}
+		p.fail(t.Pos, msg)
 	}
 	return p.next()
 }
@@ -303,35 +329,43 @@ func (p *parser) expectClose(k TokenKind, open Pos, what string) Token {
 // sync skips to the next '|' or ';' at nesting depth 0 (not consuming it).
 func (p *parser) sync() { p.syncFrom(p.i) }
 
-// syncFrom skips to the next '|' or ';' at the nesting depth of token
-// index start, counting the brackets opened since start.
+// syncFrom skips to the next '|' at the nesting depth of token index start
+// (counting the brackets opened since start), or to the next ';' outside
+// braces, without consuming it.
 func (p *parser) syncFrom(start int) {
-	depth := 0
-	for _, t := range p.toks[start:p.i] {
-		switch t.Kind {
-		case TokLparen, TokLbrack, TokLbrace:
+	depth, braces := 0, 0
+	count := func(k TokenKind) {
+		switch k {
+		case TokLparen, TokLbrack:
 			depth++
-		case TokRparen, TokRbrack, TokRbrace:
+		case TokLbrace:
+			depth++
+			braces++
+		case TokRparen, TokRbrack:
 			if depth > 0 {
 				depth--
+			}
+		case TokRbrace:
+			if depth > 0 {
+				depth--
+			}
+			if braces > 0 {
+				braces--
 			}
 		}
 	}
+	for _, t := range p.toks[start:p.i] {
+		count(t.Kind)
+	}
 	for {
-		switch p.tok().Kind {
-		case TokEOF:
+		k := p.tok().Kind
+		switch {
+		case k == TokEOF:
 			return
-		case TokLparen, TokLbrack, TokLbrace:
-			depth++
-		case TokRparen, TokRbrack, TokRbrace:
-			if depth > 0 {
-				depth--
-			}
-		case TokPipe, TokSemi:
-			if depth == 0 {
-				return
-			}
+		case k == TokPipe && depth == 0, k == TokSemi && braces == 0:
+			return
 		}
+		count(k)
 		p.next()
 	}
 }
@@ -342,7 +376,7 @@ func (p *parser) syncFrom(start int) {
 func (p *parser) parseQueryTop() *Query {
 	q := &Query{}
 	func() {
-		defer p.recoverBail()
+		defer p.recoverAll()
 		for {
 			for p.got(TokSemi) {
 			}
@@ -350,7 +384,8 @@ func (p *parser) parseQueryTop() *Query {
 				break
 			}
 			start := p.i
-			if s := p.parseStmtRecover(); s != nil {
+			s := p.parseStmtRecover()
+			if s != nil {
 				q.Stmts = append(q.Stmts, s)
 			}
 			if p.is(TokEOF) {
@@ -359,7 +394,13 @@ func (p *parser) parseQueryTop() *Query {
 			if !p.is(TokSemi) {
 				func() {
 					defer p.recoverBail()
-					p.failExpected("';' or end of query")
+					switch s.(type) {
+					case *LetStmt:
+						p.failExpected("';' after the let statement")
+					case *SetStmt, *DeclareStmt:
+						p.failExpected("';' after the statement")
+					}
+					p.failExpected("'|', ';' or end of query")
 				}()
 				p.sync()
 				if p.is(TokPipe) {

@@ -238,7 +238,7 @@ func (pr *printer) node(n Node) {
 		}
 		pr.s(")")
 	case *ArrayLit:
-		if !n.Lbrack.IsValid() {
+		if n.Bare {
 			// A bare list of names, as in render with (ycolumns = a, b).
 			pr.exprs(n.Elems, ", ")
 			return
@@ -431,6 +431,10 @@ func (pr *printer) node(n Node) {
 		if n.Optional {
 			pr.s(" optional")
 		}
+		if n.Output != "" {
+			pr.s(" output=")
+			pr.s(n.Output)
+		}
 		pr.s(": ")
 		pr.node(n.Cond)
 		if len(n.Assigns) > 0 {
@@ -506,11 +510,11 @@ func (pr *printer) op(n Node) {
 		pr.s(" by ")
 		pr.keys(n.Keys)
 	case *TopNestedOp:
-		pr.s("top-nested ")
 		for i, c := range n.Clauses {
 			if i > 0 {
 				pr.s(", ")
 			}
+			pr.s("top-nested ")
 			pr.node(c)
 		}
 	case *TakeOp:
@@ -603,6 +607,10 @@ func (pr *printer) op(n Node) {
 		pr.params(n.Params)
 		pr.s(" ")
 		pr.node(n.Call)
+		if n.Schema != nil {
+			pr.s(" : ")
+			pr.node(n.Schema)
+		}
 	case *RenderOp:
 		pr.s("render ")
 		pr.ident(n.Chart)

@@ -239,6 +239,9 @@ func forEachChild(n Node, visit func(Node)) {
 		if n.Call != nil {
 			visit(n.Call)
 		}
+		if n.Schema != nil {
+			visit(n.Schema)
+		}
 	case *RenderOp:
 		ident(n.Chart)
 		params(n.With)

@@ -386,8 +386,9 @@ func AppendDynamic(sb *strings.Builder, v any) {
 	}
 }
 
-// formatJSONReal prints a real inside JSON. Non-finite values print as the
-// strings Kusto uses ("NaN", "Infinity", "-Infinity").
+// formatJSONReal prints a real inside JSON as Kusto's dynamic values print:
+// the shortest round-trip form, whole values with ".0" (5.0, not 5), and
+// non-finite values as the strings "NaN", "Infinity", "-Infinity".
 func formatJSONReal(f float64) string {
 	switch {
 	case math.IsNaN(f):
@@ -397,7 +398,10 @@ func formatJSONReal(f float64) string {
 	case math.IsInf(f, -1):
 		return `"-Infinity"`
 	case f == 0:
-		return "0" // negative zero too
+		return "0.0" // negative zero too
+	case f == math.Trunc(f) && math.Abs(f) < 1e15:
+		// Whole reals keep a ".0" so that they read back as reals.
+		return strconv.FormatInt(int64(f), 10) + ".0"
 	}
 	return FormatReal(f)
 }

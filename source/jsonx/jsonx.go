@@ -9,6 +9,7 @@
 package jsonx
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -96,17 +97,23 @@ func skipLit(data []byte, i int, lit string) (int, error) {
 
 func skipString(data []byte, i int) (int, error) {
 	j := i + 1
-	for j < len(data) {
-		switch data[j] {
-		case '"':
-			return j + 1, nil
-		case '\\':
-			j += 2
-		default:
-			j++
+	for {
+		k := bytes.IndexByte(data[j:], '"')
+		if k < 0 {
+			return i, errAt(i, "unterminated string")
 		}
+		q := j + k
+		// The quote ends the string unless an odd number of backslashes
+		// precede it.
+		n := 0
+		for p := q - 1; p > i && data[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, nil
+		}
+		j = q + 1
 	}
-	return i, errAt(i, "unterminated string")
 }
 
 // skipContainer skips an object or array, tracking nesting with a small

@@ -1,0 +1,624 @@
+package exec
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+
+	"kqlhunt/batch"
+	"kqlhunt/kql/check"
+	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
+)
+
+func init() {
+	registerOperator(planMvExpand, "mv-expand")
+	registerOperator(planParse, "parse", "parse-where")
+	registerOperator(planEvaluate, "evaluate")
+}
+
+func planMvExpand(p *planner, o syntax.Operator, in Node) (Node, error) {
+	op := o.(*syntax.MvExpandOp)
+	inS := in.Schema()
+	bagArray := false
+	if v, ok := check.OpParam(op.Params, "bagexpansion"); ok && strings.EqualFold(v, "array") {
+		bagArray = true
+	}
+	if v, ok := check.OpParam(op.Params, "kind"); ok && strings.EqualFold(v, "array") {
+		bagArray = true
+	}
+	limit := int64(-1)
+	if op.Limit != nil {
+		n, err := p.constInt(op.Limit)
+		if err != nil {
+			return nil, err
+		}
+		limit = n
+	}
+	idxName, _ := check.OpParam(op.Params, "with_itemindex")
+	c := p.compiler(inS)
+	s := &batch.Schema{Fields: append([]batch.Field(nil), inS.Fields...)}
+	type item struct {
+		expr *cexpr
+		pos  int // output position
+		to   types.Type
+	}
+	var items []item
+	for _, it := range op.Items {
+		ce, err := c.compile(it.X)
+		if err != nil {
+			return nil, err
+		}
+		name := ""
+		if ns := itemNames(it.X); len(ns) > 0 {
+			name = ns[0]
+		} else {
+			name = uniqueName("Column1", func(x string) bool { return s.Index(x) >= 0 })
+		}
+		t := types.Dynamic
+		if it.To != nil {
+			pt, ok := types.ParseType(it.To.Name)
+			if !ok {
+				return nil, p.errorf(it.To, "unknown type %q", it.To.Name)
+			}
+			t = pt
+		}
+		pos := s.Index(name)
+		if pos >= 0 {
+			s.Fields[pos].Type = t
+		} else {
+			pos = len(s.Fields)
+			s.Fields = append(s.Fields, batch.Field{Name: name, Type: t})
+		}
+		items = append(items, item{expr: ce, pos: pos, to: t})
+	}
+	idxPos := -1
+	if idxName != "" {
+		idxPos = s.Index(idxName)
+		if idxPos < 0 {
+			idxPos = len(s.Fields)
+			s.Fields = append(s.Fields, batch.Field{Name: idxName, Type: types.Long})
+		} else {
+			s.Fields[idxPos].Type = types.Long
+		}
+	}
+	expandValue := func(v types.Value) []any {
+		if v.Type != types.Dynamic {
+			if v.IsNull() {
+				return nil
+			}
+			return []any{types.ToDynamicElement(v)}
+		}
+		switch d := v.D.(type) {
+		case nil:
+			return nil
+		case []any:
+			return d
+		case *types.Bag:
+			out := make([]any, len(d.Keys))
+			for i, k := range d.Keys {
+				if bagArray {
+					out[i] = []any{k, d.Vals[i]}
+				} else {
+					out[i] = &types.Bag{Keys: []string{k}, Vals: []any{d.Vals[i]}}
+				}
+			}
+			return out
+		default:
+			return []any{d}
+		}
+	}
+	return streamNode(in, s, func(b *batch.Batch) (*batch.Batch, error) {
+		cols := make([]*batch.Column, len(items))
+		for i, it := range items {
+			col, err := it.expr.run(b)
+			if err != nil {
+				return nil, err
+			}
+			cols[i] = col
+		}
+		var sel []int32
+		vals := make([][]any, len(items))
+		var idxs []int64
+		for r := 0; r < b.Len; r++ {
+			lists := make([][]any, len(items))
+			n := 0
+			for i := range items {
+				lists[i] = expandValue(valueAt(cols[i], r))
+				n = max(n, len(lists[i]))
+			}
+			if limit >= 0 && int64(n) > limit {
+				n = int(limit)
+			}
+			for k := 0; k < n; k++ {
+				sel = append(sel, int32(r))
+				for i := range items {
+					var d any
+					if k < len(lists[i]) {
+						d = lists[i][k]
+					}
+					vals[i] = append(vals[i], d)
+				}
+				idxs = append(idxs, int64(k))
+			}
+		}
+		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(s.Fields)), Len: len(sel)}
+		for i := range inS.Fields {
+			out.Cols[i] = gather(b.Cols[i], sel)
+		}
+		for i, it := range items {
+			bld := newBuilder(it.to, len(sel))
+			for _, d := range vals[i] {
+				if it.to == types.Dynamic {
+					bld.add(types.NewDynamic(d))
+				} else {
+					bld.add(convertTo(types.FromDynamic(d), it.to))
+				}
+			}
+			out.Cols[it.pos] = bld.build()
+		}
+		if idxPos >= 0 {
+			out.Cols[idxPos] = &batch.Column{Type: types.Long, Len: len(idxs), Ints: idxs}
+		}
+		return out, nil
+	}), nil
+}
+
+// planParse compiles the parse pattern to a regular expression with one
+// group per extracted column.
+func planParse(p *planner, o syntax.Operator, in Node) (Node, error) {
+	op := o.(*syntax.ParseOp)
+	inS := in.Schema()
+	kind, _ := check.OpParam(op.Params, "kind")
+	kind = strings.ToLower(kind)
+	if kind == "" {
+		kind = "simple"
+	}
+	flags, _ := check.OpParam(op.Params, "flags")
+	x, err := p.compiler(inS).compile(op.X)
+	if err != nil {
+		return nil, err
+	}
+	var re strings.Builder
+	if flags != "" && kind == "regex" {
+		re.WriteString("(?" + flags + ")")
+	}
+	re.WriteString("^")
+	type target struct {
+		pos   int
+		t     types.Type
+		group int
+	}
+	groups := 0
+	var targets []target
+	s := &batch.Schema{Fields: append([]batch.Field(nil), inS.Fields...)}
+	for i, el := range op.Pattern {
+		last := i == len(op.Pattern)-1
+		switch el := el.(type) {
+		case *syntax.Literal:
+			if kind == "regex" {
+				sub, err := regexp.Compile(el.Value)
+				if err != nil {
+					return nil, p.errorf(el, "invalid regex in parse pattern: %v", err)
+				}
+				groups += sub.NumSubexp()
+				re.WriteString(el.Value)
+			} else {
+				re.WriteString(regexp.QuoteMeta(el.Value))
+			}
+		case *syntax.StarExpr:
+			if last || kind == "regex" {
+				re.WriteString("(?:.*)")
+			} else {
+				re.WriteString("(?:.*?)")
+			}
+		case *syntax.ColumnDecl:
+			t := types.String
+			if el.Type != nil {
+				pt, ok := types.ParseType(el.Type.Name)
+				if !ok {
+					return nil, p.errorf(el.Type, "unknown type %q", el.Type.Name)
+				}
+				t = pt
+			}
+			group := ".*?"
+			if last || kind == "regex" {
+				group = ".*"
+			}
+			if kind != "relaxed" {
+				switch t {
+				case types.Int, types.Long:
+					group = `[-+]?\d+`
+				case types.Real, types.Decimal:
+					group = `[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`
+				}
+			}
+			re.WriteString("(" + group + ")")
+			groups++
+			pos := s.Index(el.Name.Name)
+			if pos < 0 {
+				pos = len(s.Fields)
+				s.Fields = append(s.Fields, batch.Field{Name: el.Name.Name, Type: t})
+			} else {
+				s.Fields[pos].Type = t
+			}
+			targets = append(targets, target{pos: pos, t: t, group: groups})
+		default:
+			return nil, p.errorf(op, "unsupported parse pattern element")
+		}
+	}
+	if kind != "regex" {
+		// A pattern ending with a literal must match up to that literal;
+		// the rest of the text is ignored.
+		_ = kind
+	}
+	rx, err := regexp.Compile("(?s)" + re.String())
+	if err != nil {
+		return nil, p.errorf(op, "invalid parse pattern: %v", err)
+	}
+	where := op.Keyword == "parse-where"
+	return streamNode(in, s, func(b *batch.Batch) (*batch.Batch, error) {
+		xc, err := x.run(b)
+		if err != nil {
+			return nil, err
+		}
+		bld := make([]*builder, len(targets))
+		for i, t := range targets {
+			bld[i] = newBuilder(t.t, b.Len)
+		}
+		var sel []int32
+		for r := 0; r < b.Len; r++ {
+			text := types.ToString(valueAt(xc, r))
+			m := rx.FindStringSubmatch(text)
+			ok := m != nil
+			var vals []types.Value
+			if ok {
+				vals = make([]types.Value, len(targets))
+				for i, t := range targets {
+					v := convertTo(types.NewString(m[t.group]), t.t)
+					if t.t != types.String && v.IsNull() && kind != "relaxed" {
+						ok = false
+					}
+					vals[i] = v
+				}
+			}
+			if where && !ok {
+				continue
+			}
+			sel = append(sel, int32(r))
+			for i, t := range targets {
+				if ok {
+					bld[i].add(vals[i])
+				} else {
+					bld[i].add(types.NullOf(t.t))
+				}
+			}
+		}
+		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(s.Fields)), Len: len(sel)}
+		for i := range inS.Fields {
+			out.Cols[i] = gather(b.Cols[i], sel)
+		}
+		for i, t := range targets {
+			out.Cols[t.pos] = bld[i].build()
+		}
+		return out, nil
+	}), nil
+}
+
+func planEvaluate(p *planner, o syntax.Operator, in Node) (Node, error) {
+	op := o.(*syntax.EvaluateOp)
+	switch strings.ToLower(op.Call.Fun.Name) {
+	case "bag_unpack":
+		return planBagUnpack(p, op, in)
+	}
+	return nil, p.errorf(op.Call, "evaluate plugin %s is not supported", op.Call.Fun.Name)
+}
+
+// planBagUnpack expands the keys of a dynamic column into columns. The
+// output columns are known only once the data has been read, so the node
+// drains its input first.
+func planBagUnpack(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if in == nil || len(op.Call.Args) < 1 {
+		return nil, p.errorf(op.Call, "bag_unpack() needs a dynamic column")
+	}
+	inS := in.Schema()
+	x, err := p.compiler(inS).compile(op.Call.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	prefix, conflict := "", "error"
+	ignored := map[string]bool{}
+	for i, a := range op.Call.Args[1:] {
+		name := []string{"OutputColumnPrefix", "columnsConflict", "ignoredProperties"}[min(i, 2)]
+		if ne, ok := a.(*syntax.NamedExpr); ok && len(ne.Names) == 1 {
+			name, a = ne.Names[0].Name, ne.Value
+		}
+		ce, err := p.compiler(nil).compile(a)
+		if err != nil {
+			return nil, err
+		}
+		v, err := evalConst(ce)
+		if err != nil {
+			return nil, err
+		}
+		switch strings.ToLower(name) {
+		case "outputcolumnprefix":
+			prefix = types.ToString(v)
+		case "columnsconflict":
+			conflict = strings.ToLower(types.ToString(v))
+		case "ignoredproperties":
+			for _, s := range dynStrings(v) {
+				ignored[s] = true
+			}
+		default:
+			return nil, p.errorf(a, "bag_unpack: unknown argument %s", name)
+		}
+	}
+	colName := check.ExprName(op.Call.Args[0])
+	// Run the input now: the schema depends on the data.
+	b, used, err := drain(p.q.ctx, in, p.q.mem, "bag_unpack")
+	if err != nil {
+		return nil, err
+	}
+	defer p.q.mem.release(used)
+	xc, err := x.run(b)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	seen := map[string]bool{}
+	for r := 0; r < b.Len; r++ {
+		if bag, ok := valueAt(xc, r).D.(*types.Bag); ok {
+			for _, k := range bag.Keys {
+				if !seen[k] && !ignored[k] {
+					seen[k] = true
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	sort.Strings(keys)
+	replaced := map[string]int{}
+	s := &batch.Schema{}
+	var keep []int
+	for i, f := range inS.Fields {
+		if f.Name == colName {
+			continue
+		}
+		if seen[f.Name[min(len(prefix), len(f.Name)):]] && strings.HasPrefix(f.Name, prefix) && conflict == "replace_source" {
+			replaced[f.Name] = len(s.Fields)
+			s.Fields = append(s.Fields, f)
+			keep = append(keep, -1)
+			continue
+		}
+		s.Fields = append(s.Fields, f)
+		keep = append(keep, i)
+	}
+	out := &batch.Batch{Schema: s, Len: b.Len}
+	for _, i := range keep {
+		if i < 0 {
+			out.Cols = append(out.Cols, nil) // filled from the bag below
+			continue
+		}
+		out.Cols = append(out.Cols, b.Cols[i])
+	}
+	for _, k := range keys {
+		name := prefix + k
+		if pos, ok := replaced[name]; ok {
+			s.Fields[pos].Type = bagColumnType(xc, k)
+			out.Cols[pos] = bagColumn(xc, k, s.Fields[pos].Type, b.Len)
+			continue
+		}
+		if s.Index(name) >= 0 {
+			if conflict == "keep_source" {
+				continue
+			}
+			return nil, p.errorf(op.Call, "bag_unpack: column %s already exists (use columnsConflict)", name)
+		}
+		t := bagColumnType(xc, k)
+		s.Fields = append(s.Fields, batch.Field{Name: name, Type: t})
+		out.Cols = append(out.Cols, bagColumn(xc, k, t, b.Len))
+	}
+	res := &Result{Schema: s}
+	if out.Len > 0 {
+		res.Batches = []*batch.Batch{out}
+	}
+	return &resultNode{res: res}, nil
+}
+
+// bagColumn extracts property k of every bag in xc as a column of type t.
+func bagColumn(xc *batch.Column, k string, t types.Type, n int) *batch.Column {
+	bld := newBuilder(t, n)
+	for r := 0; r < n; r++ {
+		var d any
+		if bag, ok := valueAt(xc, r).D.(*types.Bag); ok {
+			d, _ = bag.Get(k)
+		}
+		if t == types.Dynamic {
+			bld.add(types.NewDynamic(d))
+		} else if d == nil {
+			bld.add(types.NullOf(t))
+		} else {
+			bld.add(convertTo(types.FromDynamic(d), t))
+		}
+	}
+	return bld.build()
+}
+
+// bagColumnType is the column type bag_unpack gives a key: dynamic, as
+// the values of a property may differ in type between rows.
+func bagColumnType(_ *batch.Column, _ string) types.Type { return types.Dynamic }
+
+// windowProject evaluates extend/project items that use window functions
+// over the whole (serialized) input at once.
+func windowProject(p *planner, in Node, s *batch.Schema, srcs []colSource) Node {
+	inner := projectNode(&emptyNode{schema: in.Schema()}, s, srcs)
+	_ = inner
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		b, used, err := drain(ctx, in, p.q.mem, "serialize")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		if b.Len == 0 {
+			return nil
+		}
+		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(srcs)), Len: b.Len}
+		for i, src := range srcs {
+			if src.expr == nil {
+				out.Cols[i] = b.Cols[src.in]
+				continue
+			}
+			col, err := src.expr.run(b)
+			if err != nil {
+				return err
+			}
+			if col.Type != s.Fields[i].Type {
+				col = castColumn(col, s.Fields[i].Type)
+			}
+			out.Cols[i] = col
+		}
+		return emit(out)
+	}}
+}
+
+// windowCall compiles row_number, prev, next and row_cumsum; the batch they
+// see is the whole serialized input.
+func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
+	args := make([]*cexpr, len(e.Args))
+	for i, a := range e.Args {
+		ce, err := c.compile(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = ce
+	}
+	switch e.Fun.Name {
+	case "row_number":
+		start := int64(1)
+		if len(args) > 0 {
+			v := types.ToLong(args[0].val)
+			if args[0].konst && !v.IsNull() {
+				start = v.I
+			}
+		}
+		var restart *cexpr
+		if len(args) > 1 {
+			restart = args[1]
+		}
+		return &cexpr{t: types.Long, eval: func(b *batch.Batch) (*batch.Column, error) {
+			out := &batch.Column{Type: types.Long, Len: b.Len, Ints: make([]int64, b.Len)}
+			var rc *batch.Column
+			if restart != nil {
+				var err error
+				if rc, err = restart.run(b); err != nil {
+					return nil, err
+				}
+			}
+			n := start
+			for i := range out.Ints {
+				if rc != nil && i > 0 && boolAt(rc, i) == 1 {
+					n = start
+				}
+				out.Ints[i] = n
+				n++
+			}
+			return out, nil
+		}}, nil
+	case "prev", "next":
+		if len(args) < 1 {
+			return nil, c.errorf(e, "%s() needs a column", e.Fun.Name)
+		}
+		off := int64(1)
+		if len(args) > 1 {
+			v := types.ToLong(args[1].val)
+			if !args[1].konst || v.IsNull() {
+				return nil, c.errorf(e, "%s() offset must be a constant", e.Fun.Name)
+			}
+			off = v.I
+		}
+		if e.Fun.Name == "prev" {
+			off = -off
+		}
+		x := args[0]
+		var def *cexpr
+		if len(args) > 2 {
+			def = args[2]
+		}
+		t := x.t
+		return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
+			xc, err := x.run(b)
+			if err != nil {
+				return nil, err
+			}
+			var dc *batch.Column
+			if def != nil {
+				if dc, err = def.run(b); err != nil {
+					return nil, err
+				}
+			}
+			bld := newBuilder(t, b.Len)
+			for i := 0; i < b.Len; i++ {
+				j := int64(i) + off
+				switch {
+				case j >= 0 && j < int64(b.Len):
+					bld.add(valueAt(xc, int(j)))
+				case dc != nil:
+					bld.add(valueAt(dc, i))
+				default:
+					bld.add(types.NullOf(t))
+				}
+			}
+			return bld.build(), nil
+		}}, nil
+	case "row_cumsum":
+		if len(args) < 1 {
+			return nil, c.errorf(e, "row_cumsum() needs a column")
+		}
+		x := args[0]
+		var restart *cexpr
+		if len(args) > 1 {
+			restart = args[1]
+		}
+		t := x.t
+		return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
+			xc, err := x.run(b)
+			if err != nil {
+				return nil, err
+			}
+			var rc *batch.Column
+			if restart != nil {
+				if rc, err = restart.run(b); err != nil {
+					return nil, err
+				}
+			}
+			bld := newBuilder(t, b.Len)
+			sum := types.NullOf(t)
+			for i := 0; i < b.Len; i++ {
+				if rc != nil && boolAt(rc, i) == 1 {
+					sum = types.NullOf(t)
+				}
+				v := valueAt(xc, i)
+				switch {
+				case v.IsNull():
+				case sum.IsNull():
+					sum = v
+				default:
+					s, err := types.Arith("+", sum, v)
+					if err != nil {
+						return nil, err
+					}
+					sum = s
+				}
+				if sum.IsNull() {
+					bld.add(convertTo(types.NewLong(0), t))
+				} else {
+					bld.add(sum)
+				}
+			}
+			return bld.build(), nil
+		}}, nil
+	}
+	return nil, c.errorf(e, "unknown window function %s", e.Fun.Name)
+}

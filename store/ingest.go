@@ -1,0 +1,564 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+	"unsafe"
+
+	"github.com/parquet-go/parquet-go"
+
+	"kqlhunt/batch"
+	"kqlhunt/kql/types"
+)
+
+// IngestReport describes what one Ingest call did.
+type IngestReport struct {
+	// SourceID is the fingerprint given to Ingest.
+	SourceID string
+	// Skipped is set when the source had been ingested before; nothing was
+	// read or written.
+	Skipped bool
+	// RowsRead counts the rows received.
+	RowsRead int64
+	// RowsWritten counts the rows stored.
+	RowsWritten int64
+	// Duplicates counts rows dropped because their EventDataId was already
+	// in the partition.
+	Duplicates int64
+	// NullTimes counts rows stored in the null-time partition.
+	NullTimes int64
+	// DatetimesOutOfRange counts datetime values stored as null because
+	// they do not fit a nanosecond timestamp.
+	DatetimesOutOfRange int64
+	// Files lists the files written, relative to the store directory.
+	Files []string
+	// Partitions lists the partition directories written to, sorted.
+	Partitions []string
+}
+
+// colBuf accumulates one column of a partition.
+type colBuf struct {
+	strs  []string // String, Guid; Dynamic as JSON text
+	ints  []int64
+	reals []float64
+	nulls []bool // for all types but String and Guid
+}
+
+// partBuf accumulates the rows of one partition until a file is written.
+type partBuf struct {
+	key  partKey
+	cols []colBuf
+	n    int
+	seq  int
+}
+
+type partKey struct {
+	day  int64
+	null bool
+}
+
+// ingest is the state of one Ingest call.
+type ingest struct {
+	s        *Store
+	ctx      context.Context
+	sourceID string
+	fields   []batch.Field
+	timeIdx  int
+	idIdx    int
+	parts    map[partKey]*partBuf
+	ids      map[partKey]map[string]struct{}
+	temps    []string // temporary files written, absolute
+	finals   []string // their final names, absolute
+	report   IngestReport
+	touched  map[string]bool
+	typesTag string
+	values   []parquet.Value
+	perm     []int
+}
+
+// Ingest stores the rows produced by src, described by schema, under the
+// source fingerprint sourceID (see FingerprintFile). When the store already
+// holds sourceID, src is not read and the report has Skipped set. An empty
+// sourceID is not recorded, so the same rows can be offered again (and are
+// then deduplicated by EventDataId).
+//
+// The schema must contain the datetime column TimeGenerated. Column types
+// must agree with earlier ingests. On error nothing from this call becomes
+// visible.
+func (s *Store) Ingest(ctx context.Context, src iter.Seq2[*batch.Batch, error], schema *batch.Schema, sourceID string) (IngestReport, error) {
+	s.mu.Lock()
+	known := sourceID != "" && s.hasLocked(sourceID)
+	s.mu.Unlock()
+	if known {
+		return IngestReport{SourceID: sourceID, Skipped: true}, nil
+	}
+	in := &ingest{
+		s: s, ctx: ctx, sourceID: sourceID,
+		fields:  append([]batch.Field(nil), schema.Fields...),
+		parts:   map[partKey]*partBuf{},
+		ids:     map[partKey]map[string]struct{}{},
+		touched: map[string]bool{},
+	}
+	in.report.SourceID = sourceID
+	if err := in.checkSchema(); err != nil {
+		return IngestReport{}, err
+	}
+	err := in.run(src)
+	if err == nil {
+		err = in.commit()
+	}
+	if err != nil {
+		for _, t := range in.temps {
+			os.Remove(t)
+		}
+		return IngestReport{}, err
+	}
+	sort.Strings(in.report.Partitions)
+	return in.report, nil
+}
+
+func (in *ingest) checkSchema() error {
+	in.timeIdx, in.idIdx = -1, -1
+	seen := map[string]bool{}
+	kinds := map[string]string{}
+	for i, f := range in.fields {
+		if seen[f.Name] {
+			return fmt.Errorf("ingest: duplicate column %s", f.Name)
+		}
+		seen[f.Name] = true
+		if f.Type == types.Null || f.Type.String() == "unknown" {
+			return fmt.Errorf("ingest: column %s has no storable type", f.Name)
+		}
+		kinds[f.Name] = f.Type.String()
+		switch f.Name {
+		case TimeColumn:
+			if f.Type != types.DateTime {
+				return fmt.Errorf("ingest: column %s is %s, want datetime", f.Name, f.Type)
+			}
+			in.timeIdx = i
+		case IDColumn:
+			if f.Type == types.String || f.Type == types.Guid {
+				in.idIdx = i
+			}
+		}
+	}
+	if in.timeIdx < 0 {
+		return fmt.Errorf("ingest: schema has no %s column", TimeColumn)
+	}
+	in.s.mu.Lock()
+	defer in.s.mu.Unlock()
+	for _, f := range in.s.manifest.Schema {
+		if t, ok := kinds[f.Name]; ok && t != f.Type {
+			return fmt.Errorf("ingest: column %s is %s, but the store holds it as %s", f.Name, t, f.Type)
+		}
+	}
+	tag, err := json.Marshal(kinds)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	in.typesTag = string(tag)
+	return nil
+}
+
+const ticksPerDay = 864000000000
+
+func (in *ingest) run(src iter.Seq2[*batch.Batch, error]) error {
+	var keys []partKey
+	for b, err := range src {
+		if err != nil {
+			return fmt.Errorf("ingest: reading source: %w", err)
+		}
+		if err := in.ctx.Err(); err != nil {
+			return err
+		}
+		if b == nil || b.Len == 0 {
+			continue
+		}
+		if len(b.Cols) != len(in.fields) {
+			return fmt.Errorf("ingest: batch has %d columns, schema %d", len(b.Cols), len(in.fields))
+		}
+		for i, c := range b.Cols {
+			if c == nil || c.Len < b.Len {
+				return fmt.Errorf("ingest: column %s is shorter than the batch", in.fields[i].Name)
+			}
+		}
+		in.report.RowsRead += int64(b.Len)
+		tc := b.Cols[in.timeIdx]
+		keys = keys[:0]
+		for r := 0; r < b.Len; r++ {
+			var k partKey
+			if tc.IsNull(r) || !fitsNanos(tc.Ints[r]) {
+				k.null = true
+			} else {
+				k.day = types.FloorDiv(tc.Ints[r], ticksPerDay)
+			}
+			keys = append(keys, k)
+		}
+		for r := 0; r < b.Len; r++ {
+			p := in.parts[keys[r]]
+			if p == nil {
+				p = &partBuf{key: keys[r], cols: make([]colBuf, len(in.fields))}
+				in.parts[keys[r]] = p
+			}
+			in.appendRow(p, b, r)
+			if p.n >= in.s.FileRows {
+				if err := in.flush(p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	var pending []*partBuf
+	for _, p := range in.parts {
+		if p.n > 0 {
+			pending = append(pending, p)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return lessKey(pending[i].key, pending[j].key) })
+	for _, p := range pending {
+		if err := in.flush(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func lessKey(a, b partKey) bool {
+	if a.null != b.null {
+		return !a.null
+	}
+	return a.day < b.day
+}
+
+// fitsNanos reports whether datetime ticks fit a nanosecond timestamp.
+func fitsNanos(ticks int64) bool {
+	return ticks <= math.MaxInt64/100 && ticks >= math.MinInt64/100
+}
+
+func (in *ingest) appendRow(p *partBuf, b *batch.Batch, r int) {
+	for i, f := range in.fields {
+		c := b.Cols[i]
+		cb := &p.cols[i]
+		switch f.Type {
+		case types.String, types.Guid:
+			cb.strs = append(cb.strs, c.Str(r))
+		case types.Dynamic:
+			var v any
+			if c.Dyns != nil {
+				v = c.Dyns[r]
+			}
+			if c.IsNull(r) || v == nil {
+				cb.strs = append(cb.strs, "")
+				cb.nulls = append(cb.nulls, true)
+			} else {
+				cb.strs = append(cb.strs, types.FormatDynamic(v))
+				cb.nulls = append(cb.nulls, false)
+			}
+		case types.Real, types.Decimal:
+			null := c.IsNull(r)
+			v := 0.0
+			if !null {
+				v = c.Reals[r]
+			}
+			cb.reals = append(cb.reals, v)
+			cb.nulls = append(cb.nulls, null)
+		default: // Bool, Int, Long, DateTime, TimeSpan
+			null := c.IsNull(r)
+			var v int64
+			if !null {
+				v = c.Ints[r]
+				if f.Type == types.DateTime && !fitsNanos(v) {
+					null, v = true, 0
+					in.report.DatetimesOutOfRange++
+				}
+			}
+			cb.ints = append(cb.ints, v)
+			cb.nulls = append(cb.nulls, null)
+		}
+	}
+	p.n++
+}
+
+// existingIDs returns the EventDataIds already stored in a partition,
+// loading them on first use.
+func (in *ingest) existingIDs(k partKey) (map[string]struct{}, error) {
+	if ids, ok := in.ids[k]; ok {
+		return ids, nil
+	}
+	ids := map[string]struct{}{}
+	dir := filepath.Join(in.s.dir, partitionDir(k.day, k.null))
+	files, err := partitionFiles(dir)
+	if err != nil && !os.IsNotExist(unwrapAll(err)) {
+		return nil, err
+	}
+	for _, name := range files {
+		if err := readStrings(filepath.Join(dir, name), IDColumn, func(s string) {
+			if s != "" {
+				ids[s] = struct{}{}
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("ingest: reading ids of %s: %w", name, err)
+		}
+	}
+	in.ids[k] = ids
+	return ids, nil
+}
+
+func unwrapAll(err error) error {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return err
+		}
+		next := u.Unwrap()
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// flush writes the buffered rows of p to a new file and empties p.
+func (in *ingest) flush(p *partBuf) error {
+	if err := in.ctx.Err(); err != nil {
+		return err
+	}
+	perm := in.perm[:0]
+	if in.idIdx >= 0 {
+		ids, err := in.existingIDs(p.key)
+		if err != nil {
+			return err
+		}
+		col := p.cols[in.idIdx].strs
+		for r := 0; r < p.n; r++ {
+			id := col[r]
+			if id != "" {
+				if _, dup := ids[id]; dup {
+					in.report.Duplicates++
+					continue
+				}
+				ids[id] = struct{}{}
+			}
+			perm = append(perm, r)
+		}
+	} else {
+		for r := 0; r < p.n; r++ {
+			perm = append(perm, r)
+		}
+	}
+	tc := &p.cols[in.timeIdx]
+	sort.SliceStable(perm, func(i, j int) bool {
+		a, b := perm[i], perm[j]
+		if tc.nulls[a] != tc.nulls[b] {
+			return tc.nulls[b]
+		}
+		return tc.ints[a] < tc.ints[b]
+	})
+	in.perm = perm
+	if len(perm) > 0 {
+		dirName := partitionDir(p.key.day, p.key.null)
+		dir := filepath.Join(in.s.dir, dirName)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d", in.sourceID, dirName, p.seq, time.Now().UnixNano()))
+		if in.sourceID != "" {
+			h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", in.sourceID, dirName, p.seq))
+		}
+		name := "part-" + hex.EncodeToString(h[:8]) + ".parquet"
+		tmp := filepath.Join(dir, ".tmp-"+name)
+		in.temps = append(in.temps, tmp)
+		in.finals = append(in.finals, filepath.Join(dir, name))
+		if err := in.writeFile(tmp, p, perm); err != nil {
+			return fmt.Errorf("ingest: writing %s: %w", filepath.Join(dirName, name), err)
+		}
+		in.report.Files = append(in.report.Files, filepath.Join(dirName, name))
+		in.report.RowsWritten += int64(len(perm))
+		if p.key.null {
+			in.report.NullTimes += int64(len(perm))
+		}
+		if !in.touched[dirName] {
+			in.touched[dirName] = true
+			in.report.Partitions = append(in.report.Partitions, dirName)
+		}
+	}
+	p.seq++
+	p.n = 0
+	for i := range p.cols {
+		p.cols[i] = colBuf{}
+	}
+	return nil
+}
+
+// useDictionary decides from a sample whether a string column repeats enough
+// to be dictionary-encoded.
+func useDictionary(strs []string, perm []int) bool {
+	n := len(perm)
+	if n > 8192 {
+		n = 8192
+	}
+	seen := make(map[string]struct{}, 256)
+	limit := n / 4
+	for _, r := range perm[:n] {
+		seen[strs[r]] = struct{}{}
+		if len(seen) > limit {
+			return false
+		}
+	}
+	return true
+}
+
+// parquetSchema builds the file schema for the buffered columns.
+func (in *ingest) parquetSchema(p *partBuf, perm []int) *parquet.Schema {
+	g := parquet.Group{}
+	for i, f := range in.fields {
+		var node parquet.Node
+		switch f.Type {
+		case types.String, types.Guid:
+			node = parquet.String()
+			if useDictionary(p.cols[i].strs, perm) {
+				node = parquet.Encoded(node, &parquet.RLEDictionary)
+			}
+			node = parquet.Required(node)
+		case types.Dynamic:
+			node = parquet.String()
+			if useDictionary(p.cols[i].strs, perm) {
+				node = parquet.Encoded(node, &parquet.RLEDictionary)
+			}
+			node = parquet.Optional(node)
+		case types.DateTime:
+			node = parquet.Optional(parquet.Encoded(parquet.Timestamp(parquet.Nanosecond), &parquet.DeltaBinaryPacked))
+		case types.Bool:
+			node = parquet.Optional(parquet.Leaf(parquet.BooleanType))
+		case types.Int:
+			node = parquet.Optional(parquet.Int(32))
+		case types.Real, types.Decimal:
+			node = parquet.Optional(parquet.Leaf(parquet.DoubleType))
+		default: // Long, TimeSpan
+			node = parquet.Optional(parquet.Int(64))
+		}
+		g[f.Name] = node
+	}
+	return parquet.NewSchema("kqlhunt", g)
+}
+
+// bytesOf views s as bytes without copying; the writer copies what it keeps.
+func bytesOf(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+func (in *ingest) writeFile(path string, p *partBuf, perm []int) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	schema := in.parquetSchema(p, perm)
+	w := parquet.NewWriter(f, schema,
+		parquet.Compression(&parquet.Snappy),
+		parquet.KeyValueMetadata(typesKey, in.typesTag),
+		parquet.CreatedBy("kqlhunt", "", ""),
+	)
+	leaf := make([]int, len(in.fields))
+	for i, fd := range in.fields {
+		lc, ok := schema.Lookup(fd.Name)
+		if !ok {
+			return fmt.Errorf("column %s missing from the file schema", fd.Name)
+		}
+		leaf[i] = lc.ColumnIndex
+	}
+	rg := in.s.RowGroupRows
+	if rg <= 0 {
+		rg = DefaultRowGroupRows
+	}
+	for lo := 0; lo < len(perm); lo += rg {
+		hi := min(lo+rg, len(perm))
+		cws := w.ColumnWriters()
+		for i, fd := range in.fields {
+			vals := in.values[:0]
+			cb := &p.cols[i]
+			li := leaf[i]
+			for _, r := range perm[lo:hi] {
+				var v parquet.Value
+				switch fd.Type {
+				case types.String, types.Guid:
+					v = parquet.ByteArrayValue(bytesOf(cb.strs[r])).Level(0, 0, li)
+				case types.Dynamic:
+					if cb.nulls[r] {
+						v = parquet.NullValue().Level(0, 0, li)
+					} else {
+						v = parquet.ByteArrayValue(bytesOf(cb.strs[r])).Level(0, 1, li)
+					}
+				default:
+					switch {
+					case cb.nulls[r]:
+						v = parquet.NullValue().Level(0, 0, li)
+					case fd.Type == types.DateTime:
+						v = parquet.Int64Value(cb.ints[r]*100).Level(0, 1, li)
+					case fd.Type == types.Bool:
+						v = parquet.BooleanValue(cb.ints[r] != 0).Level(0, 1, li)
+					case fd.Type == types.Int:
+						v = parquet.Int32Value(int32(cb.ints[r])).Level(0, 1, li)
+					case fd.Type == types.Real || fd.Type == types.Decimal:
+						v = parquet.DoubleValue(cb.reals[r]).Level(0, 1, li)
+					default:
+						v = parquet.Int64Value(cb.ints[r]).Level(0, 1, li)
+					}
+				}
+				vals = append(vals, v)
+			}
+			in.values = vals
+			if _, err := cws[li].WriteRowValues(vals); err != nil {
+				return fmt.Errorf("column %s: %w", fd.Name, err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// commit renames the temporary files into place and records the source.
+func (in *ingest) commit() error {
+	for i, t := range in.temps {
+		if err := os.Rename(t, in.finals[i]); err != nil {
+			return fmt.Errorf("ingest: committing %s: %w", in.finals[i], err)
+		}
+	}
+	in.temps = nil
+	s := in.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range in.fields {
+		found := false
+		for _, g := range s.manifest.Schema {
+			if g.Name == f.Name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			s.manifest.Schema = append(s.manifest.Schema, fieldJSON{Name: f.Name, Type: f.Type.String()})
+		}
+	}
+	if in.sourceID != "" {
+		s.manifest.Sources = append(s.manifest.Sources, sourceEntry{
+			ID: in.sourceID, Ingested: time.Now().UTC(), Rows: in.report.RowsWritten, Files: in.report.Files,
+		})
+	}
+	return s.saveManifest()
+}

@@ -1,0 +1,117 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"math"
+	"time"
+
+	"kqlhunt/activity"
+	"kqlhunt/batch"
+	"kqlhunt/kql/exec"
+	"kqlhunt/source"
+	"kqlhunt/store"
+)
+
+// storeTable serves the local columnar store as an engine table. It reads
+// only the columns a query needs and skips partitions and row groups
+// outside the query's time scope.
+type storeTable struct {
+	st *store.Store
+}
+
+// OpenStore opens the local store in dir as the AzureActivity table.
+func OpenStore(dir string) (exec.Table, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", dir, err)
+	}
+	return &storeTable{st: st}, nil
+}
+
+func (t *storeTable) Schema() *batch.Schema {
+	if s := t.st.Schema(); s != nil && len(s.Fields) > 0 {
+		return s
+	}
+	return activity.Schema()
+}
+
+func (t *storeTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*batch.Batch) error) error {
+	from := time.Unix(0, math.MinInt64).UTC()
+	to := time.Unix(0, math.MaxInt64).UTC()
+	if req.Time != nil && req.Time.Column == "TimeGenerated" {
+		from, to = req.Time.From, req.Time.To
+	}
+	cols := req.Columns
+	if cols == nil {
+		for _, f := range t.Schema().Fields {
+			cols = append(cols, f.Name)
+		}
+	}
+	return t.st.Scan(ctx, cols, from, to, emit)
+}
+
+// IngestResult summarises an ingest of several inputs.
+type IngestResult struct {
+	Reports []store.IngestReport
+	Input   []*source.Report
+}
+
+// Ingest reads each input file in any supported shape and writes it to the
+// store in dir. A file already ingested (same content fingerprint) is
+// skipped, so ingesting the same file twice does not duplicate rows.
+func Ingest(ctx context.Context, dir string, files []string, opts source.Options) (*IngestResult, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", dir, err)
+	}
+	res := &IngestResult{}
+	schema := activity.Schema()
+	for _, f := range files {
+		id, err := store.FingerprintFile(f)
+		if err != nil {
+			return res, fmt.Errorf("fingerprinting %s: %w", f, err)
+		}
+		var rep *source.Report
+		seq := func(yield func(*batch.Batch, error) bool) {
+			b, err := activity.NewBuilder(nil, 0)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			stopped := false
+			r, err := source.Read(ctx, []string{f}, opts, func(r *activity.Record) error {
+				if full := b.Append(r); full != nil {
+					if !yield(full, nil) {
+						stopped = true
+						return errStopIngest
+					}
+				}
+				return nil
+			})
+			rep = r
+			if stopped {
+				return
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if last := b.Flush(); last != nil && last.Len > 0 {
+				yield(last, nil)
+			}
+		}
+		ir, err := st.Ingest(ctx, iter.Seq2[*batch.Batch, error](seq), schema, id)
+		res.Reports = append(res.Reports, ir)
+		if rep != nil {
+			res.Input = append(res.Input, rep)
+		}
+		if err != nil {
+			return res, fmt.Errorf("ingesting %s: %w", f, err)
+		}
+	}
+	return res, nil
+}
+
+var errStopIngest = fmt.Errorf("ingest stopped")
