@@ -8,6 +8,7 @@ package alert
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -98,7 +99,7 @@ func (s *SecurityAlert) Values() []string {
 // MarshalJSON writes the alert as one JSON object with exactly the
 // SecurityAlert columns, in table order. Datetimes are strings in the Log
 // Analytics form; ConfidenceScore is a number or null; IsIncident a bool.
-func (s *SecurityAlert) MarshalJSON() ([]byte, error) {
+func (s SecurityAlert) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	vals := s.Values()
 	buf.WriteByte('{')
@@ -218,4 +219,89 @@ func (a *Alert) AddTag(tag string) {
 type Attack struct {
 	Tactic    string
 	Technique string
+}
+
+// UnmarshalJSON reads a SecurityAlert JSON object as MarshalJSON writes it
+// (and as Log Analytics exports it: datetimes in RFC 3339 form, IsIncident
+// as a bool, ConfidenceScore as a number or null). Unknown keys are
+// ignored.
+func (s *SecurityAlert) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	str := func(k string) (string, error) {
+		v, ok := raw[k]
+		if !ok || string(v) == "null" {
+			return "", nil
+		}
+		var out string
+		if err := json.Unmarshal(v, &out); err != nil {
+			return "", fmt.Errorf("SecurityAlert %s: %w", k, err)
+		}
+		return out, nil
+	}
+	tm := func(k string) (time.Time, error) {
+		v, err := str(k)
+		if err != nil || v == "" {
+			return time.Time{}, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SecurityAlert %s: %w", k, err)
+		}
+		t = t.UTC()
+		if t.Year() < 1 || t.Year() > 9999 {
+			return time.Time{}, fmt.Errorf("SecurityAlert %s: %s is outside years 1–9999", k, v)
+		}
+		return t, nil
+	}
+	var out SecurityAlert
+	var err error
+	textFields := []struct {
+		key string
+		dst *string
+	}{
+		{"TenantId", &out.TenantId}, {"DisplayName", &out.DisplayName}, {"AlertName", &out.AlertName},
+		{"AlertSeverity", &out.AlertSeverity}, {"Description", &out.Description}, {"ProviderName", &out.ProviderName},
+		{"VendorName", &out.VendorName}, {"VendorOriginalId", &out.VendorOriginalId}, {"SystemAlertId", &out.SystemAlertId},
+		{"ResourceId", &out.ResourceId}, {"SourceComputerId", &out.SourceComputerId}, {"AlertType", &out.AlertType},
+		{"ConfidenceLevel", &out.ConfidenceLevel}, {"RemediationSteps", &out.RemediationSteps},
+		{"ExtendedProperties", &out.ExtendedProperties}, {"Entities", &out.Entities}, {"SourceSystem", &out.SourceSystem},
+		{"WorkspaceSubscriptionId", &out.WorkspaceSubscriptionId}, {"WorkspaceResourceGroup", &out.WorkspaceResourceGroup},
+		{"ExtendedLinks", &out.ExtendedLinks}, {"ProductName", &out.ProductName}, {"ProductComponentName", &out.ProductComponentName},
+		{"AlertLink", &out.AlertLink}, {"Status", &out.Status}, {"CompromisedEntity", &out.CompromisedEntity},
+		{"Tactics", &out.Tactics}, {"Techniques", &out.Techniques}, {"Type", &out.Type},
+	}
+	for _, f := range textFields {
+		if *f.dst, err = str(f.key); err != nil {
+			return err
+		}
+	}
+	times := []struct {
+		key string
+		dst *time.Time
+	}{
+		{"TimeGenerated", &out.TimeGenerated}, {"StartTime", &out.StartTime}, {"EndTime", &out.EndTime},
+		{"ProcessingEndTime", &out.ProcessingEndTime},
+	}
+	for _, f := range times {
+		if *f.dst, err = tm(f.key); err != nil {
+			return err
+		}
+	}
+	if v, ok := raw["ConfidenceScore"]; ok && string(v) != "null" {
+		var f float64
+		if err := json.Unmarshal(v, &f); err != nil {
+			return fmt.Errorf("SecurityAlert ConfidenceScore: %w", err)
+		}
+		out.ConfidenceScore = &f
+	}
+	if v, ok := raw["IsIncident"]; ok && string(v) != "null" {
+		if err := json.Unmarshal(v, &out.IsIncident); err != nil {
+			return fmt.Errorf("SecurityAlert IsIncident: %w", err)
+		}
+	}
+	*s = out
+	return nil
 }

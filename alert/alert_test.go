@@ -51,6 +51,13 @@ func TestSecurityAlertJSONKeysMatchDocs(t *testing.T) {
 			t.Fatalf("SecurityAlert JSON keys\n%v\nwant\n%v", keys, documentedColumns)
 		}
 	}
+	// A SecurityAlert value (not only a pointer) marshals the same way.
+	a := fixtureAlerts()[0]
+	byValue, _ := json.Marshal(a.SecurityAlert)
+	byPtr, _ := json.Marshal(&a.SecurityAlert)
+	if !bytes.Equal(byValue, byPtr) {
+		t.Errorf("value and pointer JSON differ:\n%s\n%s", byValue, byPtr)
+	}
 	if !reflect.DeepEqual(Columns, documentedColumns) {
 		t.Errorf("Columns differ from the documented list")
 	}
@@ -192,4 +199,54 @@ func TestOverflowSummaryAlert(t *testing.T) {
 			t.Fatalf("per-row alert covers %d rows", len(a.Rows))
 		}
 	}
+}
+
+func TestSecurityAlertJSONRoundTrip(t *testing.T) {
+	var buf bytes.Buffer
+	alerts := fixtureAlerts()
+	score := 0.75
+	alerts[1].ConfidenceScore = &score
+	alerts[1].IsIncident = true
+	if err := WriteJSONL(&buf, alerts); err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var back SecurityAlert
+		if err := json.Unmarshal([]byte(line), &back); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, alerts[i].SecurityAlert) {
+			t.Errorf("alert %d does not round-trip:\n%+v\n%+v", i, back, alerts[i].SecurityAlert)
+		}
+	}
+	var bad SecurityAlert
+	for _, s := range []string{`{"TimeGenerated":"yesterday"}`, `{"StartTime":"9999-12-31T23:59:59-01:00"}`, `{"IsIncident":"no"}`, `[]`, `{"AlertName":3}`} {
+		if err := json.Unmarshal([]byte(s), &bad); err == nil {
+			t.Errorf("%s accepted", s)
+		}
+	}
+}
+
+func FuzzSecurityAlertJSON(f *testing.F) {
+	var buf bytes.Buffer
+	if err := WriteJSONL(&buf, fixtureAlerts()[:1]); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.String())
+	f.Add(`{"TimeGenerated":"2026-01-01T00:00:00Z","ConfidenceScore":null}`)
+	f.Add(`{"StartTime":"9999-12-31T23:59:59-01:00"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var a SecurityAlert
+		if json.Unmarshal([]byte(s), &a) != nil {
+			return
+		}
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again SecurityAlert
+		if err := json.Unmarshal(b, &again); err != nil {
+			t.Fatalf("re-read of %s: %v", b, err)
+		}
+	})
 }

@@ -72,7 +72,8 @@ func EntitySummary(a *Alert, max int) string {
 }
 
 // WriteTable writes alerts as an aligned table (severity, time, rule,
-// entities), colored when w is a terminal.
+// entities, and tags when any alert has some), colored when w is a
+// terminal. Trailing blanks are trimmed.
 func WriteTable(w io.Writer, alerts []*Alert) error {
 	return writeTable(w, alerts, IsTerminal(w))
 }
@@ -80,10 +81,21 @@ func WriteTable(w io.Writer, alerts []*Alert) error {
 func writeTable(w io.Writer, alerts []*Alert, color bool) error {
 	bw := bufio.NewWriter(w)
 	header := []string{"SEVERITY", "TIME", "RULE", "ENTITIES"}
+	tags := false
+	for _, a := range alerts {
+		tags = tags || len(a.Tags) > 0
+	}
+	if tags {
+		header = append(header, "TAGS")
+	}
 	rows := make([][]string, 0, len(alerts))
 	for _, a := range alerts {
 		t := a.TimeGenerated.UTC().Format("2006-01-02 15:04:05Z")
-		rows = append(rows, []string{a.AlertSeverity, t, a.AlertName, EntitySummary(a, maxEntitiesCell)})
+		row := []string{a.AlertSeverity, t, a.AlertName, EntitySummary(a, maxEntitiesCell)}
+		if tags {
+			row = append(row, strings.Join(a.Tags, ","))
+		}
+		rows = append(rows, row)
 	}
 	width := make([]int, len(header))
 	for i, h := range header {
@@ -102,7 +114,12 @@ func writeTable(w io.Writer, alerts []*Alert, color bool) error {
 			if i < len(cells)-1 {
 				pad = c + strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)) + "  "
 			}
-			bw.WriteString(style(i, pad))
+			if i == len(cells)-1 || strings.TrimSpace(strings.Join(cells[i+1:], "")) != "" {
+				bw.WriteString(style(i, pad))
+			} else {
+				bw.WriteString(style(i, c))
+				break
+			}
 		}
 		bw.WriteByte('\n')
 	}

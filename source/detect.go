@@ -97,7 +97,9 @@ func firstKey(data []byte) string {
 }
 
 // rowKeys are column names that only AzureActivity rows carry as keys.
-var rowKeys = []string{`"TimeGenerated"`, `"OperationNameValue"`, `"ActivityStatusValue"`, `"CategoryValue"`, `"_ResourceId"`, `"Properties_d"`}
+// (Diagnostic and REST records spell their keys in camelCase.)
+var rowKeys = []string{`"TimeGenerated"`, `"OperationNameValue"`, `"ActivityStatusValue"`, `"CategoryValue"`, `"_ResourceId"`, `"Properties_d"`,
+	`"Caller"`, `"ResourceGroup"`, `"SubscriptionId"`, `"EventDataId"`, `"CorrelationId"`}
 
 // looksLikeRows reports whether the object at data[0] is keyed by
 // AzureActivity column names. When the object fits in data its top-level

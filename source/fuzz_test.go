@@ -104,7 +104,9 @@ func FuzzDetect(f *testing.F) {
 	f.Add([]byte("\x1f\x8b\x08\x00"))
 	f.Add([]byte("\x00\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("SLOW DETECT %q", data)) })
 		format, why := Detect(data)
+		tm.Stop()
 		if (format == "") == (why == "") {
 			t.Fatalf("Detect = %q, %q: exactly one must be set", format, why)
 		}

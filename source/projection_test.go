@@ -1,10 +1,12 @@
 package source
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
 	"kqlhunt/activity"
+	"kqlhunt/batch"
 	"kqlhunt/internal/shared"
 )
 
@@ -53,5 +55,27 @@ func TestProjectionMatchesFullRead(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestReadBatches(t *testing.T) {
+	cols := []string{"TimeGenerated", "Caller", "OperationNameValue"}
+	var total, batches int
+	rep, err := ReadBatches(context.Background(), []string{filepath.Join("..", "demo")}, Options{Columns: cols}, 100, func(b *batch.Batch) error {
+		batches++
+		total += b.Len
+		if len(b.Cols) != 3 || b.Schema.Fields[1].Name != "Caller" || b.Len > 100 {
+			t.Errorf("batch shape: %d cols, len %d", len(b.Cols), b.Len)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != rep.Loaded || batches != (total+99)/100 {
+		t.Errorf("%d rows in %d batches, loaded %d", total, batches, rep.Loaded)
+	}
+	if _, err := ReadBatches(context.Background(), nil, Options{Columns: []string{"Nope"}}, 0, nil); err == nil {
+		t.Error("unknown column accepted")
 	}
 }

@@ -363,6 +363,9 @@ func (rd *reader) fileError(line int, err error) error {
 // skipRec records a skipped record; in strict mode it returns an error.
 func (rd *reader) skipRec(d Diagnostic) error {
 	d.File = rd.file
+	if err := rd.tick(); err != nil {
+		return err
+	}
 	rd.rep.skip(d)
 	if d.Reason != ReasonFileError && d.Reason != ReasonUnknownFormat {
 		rd.rep.Read++
@@ -373,15 +376,23 @@ func (rd *reader) skipRec(d Diagnostic) error {
 	return nil
 }
 
-// deliver finishes a decoded record: normalisation, routing of other
-// categories, deduplication, and the callback.
-func (rd *reader) deliver(rec *activity.Record, nonActivity string) error {
-	rd.rep.Read++
+// tick checks for cancellation every 256 records.
+func (rd *reader) tick() error {
 	rd.counter++
 	if rd.counter&255 == 0 {
 		if err := rd.ctx.Err(); err != nil {
 			return errStop{err}
 		}
+	}
+	return nil
+}
+
+// deliver finishes a decoded record: normalisation, routing of other
+// categories, deduplication, and the callback.
+func (rd *reader) deliver(rec *activity.Record, nonActivity string) error {
+	rd.rep.Read++
+	if err := rd.tick(); err != nil {
+		return err
 	}
 	if nonActivity != "" {
 		rd.rep.NonActivity[nonActivity]++

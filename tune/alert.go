@@ -36,6 +36,63 @@ func (m MapSubject) Field(name string) (types.Value, bool) {
 // Time returns At.
 func (m MapSubject) Time() time.Time { return m.At }
 
+// AlertSubject is a Subject assembled from an alert's entities and result
+// columns, for adapters that do not want to implement Subject themselves.
+type AlertSubject struct {
+	// At is the alert time.
+	At time.Time
+	// Entities holds the alert's entity identifiers. Field is written
+	// Type.Identifier, with Type the entity type name (Account) or its
+	// SecurityAlert type string (account).
+	Entities []EntityValue
+	// Columns holds, per result column, its values over the alert's rows.
+	Columns map[string][]types.Value
+}
+
+// Field returns an entity identifier (Type.Identifier, matched without
+// regard to case) or a result column. Several values are returned as a
+// dynamic array of their texts (nulls as null elements).
+func (a *AlertSubject) Field(name string) (types.Value, bool) {
+	if typ, id, ok := strings.Cut(name, "."); ok {
+		want := canonicalEntity[strings.ToLower(typ)]
+		var vals []string
+		for _, e := range a.Entities {
+			et, eid, ok := strings.Cut(e.Field, ".")
+			if ok && want != "" && canonicalEntity[strings.ToLower(et)] == want && strings.EqualFold(eid, id) {
+				vals = append(vals, e.Value)
+			}
+		}
+		switch len(vals) {
+		case 0:
+		case 1:
+			return types.NewString(vals[0]), true
+		default:
+			arr := make([]any, len(vals))
+			for i, v := range vals {
+				arr[i] = v
+			}
+			return types.NewDynamic(arr), true
+		}
+	}
+	col, ok := a.Columns[name]
+	switch {
+	case !ok || len(col) == 0:
+		return types.Value{}, false
+	case len(col) == 1:
+		return col[0], true
+	}
+	arr := make([]any, len(col))
+	for i, v := range col {
+		if t, ok := valueText(v); ok {
+			arr[i] = t
+		}
+	}
+	return types.NewDynamic(arr), true
+}
+
+// Time returns At.
+func (a *AlertSubject) Time() time.Time { return a.At }
+
 // Decision is the outcome of the alert-stage exclusions for one alert.
 type Decision struct {
 	// Suppress drops the alert.

@@ -248,3 +248,41 @@ func TestDynamicArrayMatchesOnlyWhenEveryElementMatches(t *testing.T) {
 		t.Error("missing field matched")
 	}
 }
+
+func TestAlertSubject(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	subj := &AlertSubject{
+		At: at,
+		Entities: []EntityValue{
+			{"account.FullName", "ci-deployer@contoso.com"},
+			{"ip.Address", "10.20.30.4"},
+			{"IP.Address", "10.20.30.9"},
+		},
+		Columns: map[string][]types.Value{
+			"Caller":        {types.NewString("ci-deployer@contoso.com")},
+			"ResourceGroup": {types.NewString("admin-rg"), types.NewString("prod-rg")},
+			"Count":         {types.NewLong(3), types.NullOf(types.Long)},
+		},
+	}
+	tests := []struct {
+		when string
+		want bool
+	}{
+		{"field: Account.FullName\nequals: CI-DEPLOYER@contoso.com", true},
+		{"field: account.fullname\nequals: ci-deployer@contoso.com", true},
+		{"field: IP.Address\ncidr: 10.20.30.0/24", true},
+		{"field: IP.Address\nequals: 10.20.30.4", false}, // the second IP differs
+		{"field: Caller\nwildcard: 'ci-*'", true},
+		{"field: ResourceGroup\nequals: admin-rg", false}, // one row is prod-rg
+		{"field: ResourceGroup\nin: [admin-rg, prod-rg]", true},
+		{"field: Count\nequals: '3'", false}, // a null row never matches
+		{"field: Host.HostName\nequals: x", false},
+		{"schedule: {hours: '10:00-11:00'}", true},
+	}
+	for _, tc := range tests {
+		set := compileSrc(t, oneExclusion("alert", tc.when), Options{})
+		if got := set.EvaluateAlert("", "r", subj).Suppress; got != tc.want {
+			t.Errorf("%q: matched %v, want %v", tc.when, got, tc.want)
+		}
+	}
+}

@@ -41,25 +41,54 @@ type LintEnv struct {
 	Rules []RuleInfo
 }
 
-// entityIdentifiers lists the identifiers of each entity type, as written
-// in alert-stage fields (Type.Identifier).
-var entityIdentifiers = map[string][]string{
-	"Account":          {"Name", "FullName", "NTDomain", "DnsDomain", "UPNSuffix", "Sid", "AadTenantId", "AadUserId", "PUID", "IsDomainJoined", "DisplayName", "ObjectGuid"},
-	"Host":             {"DnsDomain", "NTDomain", "HostName", "FullName", "NetBiosName", "AzureID", "OMSAgentID", "OSFamily", "OSVersion", "IsDomainJoined"},
-	"IP":               {"Address", "AddressScope"},
-	"URL":              {"Url"},
-	"AzureResource":    {"ResourceId"},
-	"CloudApplication": {"AppId", "Name", "InstanceName"},
-	"DNS":              {"DomainName"},
-	"File":             {"Directory", "Name"},
-	"FileHash":         {"Algorithm", "Value"},
-	"Malware":          {"Name", "Category"},
-	"Process":          {"ProcessId", "CommandLine", "ElevationToken", "CreationTimeUtc"},
-	"RegistryKey":      {"Hive", "Key"},
-	"RegistryValue":    {"Name", "Value", "ValueType"},
-	"SecurityGroup":    {"DistinguishedName", "SID", "ObjectGuid"},
-	"Mailbox":          {"MailboxPrimaryAddress", "DisplayName", "Upn", "ExternalDirectoryObjectId", "RiskLevel"},
+// entityType is one entity type: its name in rules (Account), its type
+// string in SecurityAlert entities (account) and its identifiers.
+type entityType struct {
+	name      string
+	alertType string
+	ids       []string
 }
+
+// entityTypes is the entity reference (entities-reference.md).
+var entityTypes = []entityType{
+	{"Account", "account", []string{"Name", "FullName", "NTDomain", "DnsDomain", "UPNSuffix", "Sid", "AadTenantId", "AadUserId", "PUID", "IsDomainJoined", "DisplayName", "ObjectGuid"}},
+	{"Host", "host", []string{"DnsDomain", "NTDomain", "HostName", "FullName", "NetBiosName", "AzureID", "OMSAgentID", "OSFamily", "OSVersion", "IsDomainJoined"}},
+	{"IP", "ip", []string{"Address", "AddressScope"}},
+	{"URL", "url", []string{"Url"}},
+	{"AzureResource", "azure-resource", []string{"ResourceId"}},
+	{"CloudApplication", "cloud-application", []string{"AppId", "Name", "InstanceName"}},
+	{"DNS", "dns", []string{"DomainName"}},
+	{"File", "file", []string{"Directory", "Name"}},
+	{"FileHash", "filehash", []string{"Algorithm", "Value"}},
+	{"Malware", "malware", []string{"Name", "Category"}},
+	{"Process", "process", []string{"ProcessId", "CommandLine", "ElevationToken", "CreationTimeUtc"}},
+	{"RegistryKey", "registry-key", []string{"Hive", "Key"}},
+	{"RegistryValue", "registry-value", []string{"Name", "Value", "ValueType"}},
+	{"SecurityGroup", "security-group", []string{"DistinguishedName", "SID", "ObjectGuid"}},
+	{"Mailbox", "mailbox", []string{"MailboxPrimaryAddress", "DisplayName", "Upn", "ExternalDirectoryObjectId", "RiskLevel"}},
+	{"NetworkConnection", "network-connection", []string{"SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol"}},
+	{"CloudLogonSession", "cloud-logon-session", []string{"SessionId", "Account", "UserAgent", "StartTime"}},
+}
+
+// entityIdentifiers maps an entity type name to its identifiers.
+var entityIdentifiers = func() map[string][]string {
+	m := map[string][]string{}
+	for _, t := range entityTypes {
+		m[t.name] = t.ids
+	}
+	return m
+}()
+
+// canonicalEntity maps a lower-cased type name or SecurityAlert type
+// string to the type name.
+var canonicalEntity = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range entityTypes {
+		m[strings.ToLower(t.name)] = t.name
+		m[t.alertType] = t.name
+	}
+	return m
+}()
 
 // LintFile parses and lints an exclusions file, returning every finding.
 func LintFile(name string, data []byte, env LintEnv) Findings {
@@ -111,7 +140,9 @@ func Lint(f *File, env LintEnv) Findings {
 			_, cfs := compileCond(x.When, compileEnv{watchlists: env.Watchlists})
 			fs = append(fs, cfs...)
 			lintFields(x, scope, env, add)
+			lintBroad(x.When, false, add)
 		}
+		lintTableRead(x, scope, add)
 	}
 	fs = dedupe(fs)
 	fs.Sort()
@@ -220,9 +251,11 @@ func lintFields(x *Exclusion, scope []RuleInfo, env LintEnv, add addFunc) {
 			return
 		}
 		if ent, id, ok := strings.Cut(c.Field, "."); ok {
-			if ids, known := entityIdentifiers[ent]; known {
+			if name, known := canonicalEntity[strings.ToLower(ent)]; known {
+				ent = name
+				ids := entityIdentifiers[name]
 				for _, k := range ids {
-					if k == id {
+					if strings.EqualFold(k, id) {
 						return
 					}
 				}
@@ -334,5 +367,57 @@ func walkConds(c *Cond, fn func(*Cond)) {
 	fn(c)
 	for _, k := range c.Children {
 		walkConds(k, fn)
+	}
+}
+
+// lintBroad warns about tests that match every value (a wildcard of only
+// stars, an empty regex, a /0 range) outside a `not`.
+func lintBroad(c *Cond, negated bool, add addFunc) {
+	if c.Kind == CondNot {
+		negated = !negated
+	}
+	for _, k := range c.Children {
+		lintBroad(k, negated, add)
+	}
+	if c.Kind != CondMatch || negated {
+		return
+	}
+	for i, v := range c.Values {
+		broad := false
+		switch c.Op {
+		case OpWildcard:
+			broad = strings.Trim(v, "*%") == ""
+		case OpRegex:
+			broad = v == "" || v == ".*" || v == "^.*$" || v == "(?s).*"
+		case OpCIDR:
+			if p, _, err := parseCIDR(v); err == nil {
+				broad = p.Bits() == 0
+			}
+		}
+		if broad {
+			add(valuePos(c, i), SevWarning, "broad-match", "%s %q matches every value of %s", c.Op, v, c.Field)
+		}
+	}
+}
+
+// lintTableRead warns when an input-stage exclusion names a table that
+// none of the rules in its scope read.
+func lintTableRead(x *Exclusion, scope []RuleInfo, add addFunc) {
+	if x.Stage != StageInput || x.Table == "" || len(scope) == 0 {
+		return
+	}
+	known := false
+	for _, r := range scope {
+		if len(r.Tables) > 0 {
+			known = true
+		}
+		for _, t := range r.Tables {
+			if strings.EqualFold(t, x.Table) {
+				return
+			}
+		}
+	}
+	if known {
+		add(x.PosOf("table"), SevWarning, "table-not-read", "no rule in scope reads table %s; the exclusion never applies", x.Table)
 	}
 }

@@ -69,12 +69,15 @@ func (a ActionKind) String() string {
 	return "unset"
 }
 
-// Severities lists the alert severities, lowest first.
-var Severities = []string{"Informational", "Low", "Medium", "High"}
+// severities lists the alert severities, lowest first.
+var severities = []string{"Informational", "Low", "Medium", "High"}
+
+// Severities returns the alert severities, lowest first.
+func Severities() []string { return append([]string(nil), severities...) }
 
 // canonicalSeverity returns the canonical spelling of a severity name.
 func canonicalSeverity(s string) (string, bool) {
-	for _, v := range Severities {
+	for _, v := range severities {
 		if strings.EqualFold(v, s) {
 			return v, true
 		}

@@ -392,7 +392,7 @@ func (p *yparser) exclusion(n ast.Node) *Exclusion {
 			}
 			c, ok := canonicalSeverity(s)
 			if !ok {
-				p.errorf(p.pos(e.val), "bad-value", "severity must be one of %s, not %q", strings.Join(Severities, ", "), s)
+				p.errorf(p.pos(e.val), "bad-value", "severity must be one of %s, not %q", strings.Join(severities, ", "), s)
 				continue
 			}
 			x.Severity = c

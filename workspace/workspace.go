@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"kqlhunt/activity"
@@ -154,9 +155,10 @@ func (w *Workspace) Run(ctx context.Context, src string, from, to time.Time) (*R
 	return &Result{res}, nil
 }
 
-// TablesRead returns the tables src reads, sorted.
+// TablesRead returns the tables src reads, sorted. Tables with no known
+// schema count too.
 func (w *Workspace) TablesRead(src string) ([]string, error) {
-	info, err := w.Check("query", src)
+	info, _, err := w.CheckLenient("query", src)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +174,60 @@ func (w *Workspace) Check(name, src string) (*check.Info, error) {
 		return nil, err
 	}
 	return check.Check(syntax.NewFileFor(name, src, &syntax.ParseOptions{Params: w.Params}), q, w.Env)
+}
+
+// CheckLenient checks src like Check, but treats tables with no known
+// schema as having any columns, so that their columns go unchecked while
+// the rest of the query is still checked. It returns the names of those
+// tables.
+func (w *Workspace) CheckLenient(name, src string) (*check.Info, []string, error) {
+	opts := &syntax.ParseOptions{Params: w.Params}
+	q, err := syntax.Parse(name, src, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	file := syntax.NewFileFor(name, src, opts)
+	env := w.Env
+	var open []string
+	for attempt := 0; attempt < 8; attempt++ {
+		info, err := check.Check(file, q, env)
+		var el syntax.ErrorList
+		if err == nil || !errors.As(err, &el) {
+			return info, open, err
+		}
+		var unknown []string
+		for _, e := range el {
+			if t, ok := strings.CutPrefix(e.Msg, "unknown table "); ok {
+				t, _, _ = strings.Cut(t, " ")
+				unknown = append(unknown, t)
+			}
+		}
+		if len(unknown) == 0 {
+			return info, open, err
+		}
+		if env == w.Env {
+			env = cloneEnv(w.Env)
+		}
+		for _, t := range unknown {
+			if _, ok := env.Tables[t]; !ok {
+				env.Tables[t] = &batch.Schema{Open: true}
+				open = append(open, t)
+			}
+		}
+	}
+	info, err := check.Check(file, q, env)
+	return info, open, err
+}
+
+func cloneEnv(e *check.Env) *check.Env {
+	c := check.NewEnv()
+	for k, v := range e.Tables {
+		c.Tables[k] = v
+	}
+	for k, v := range e.TableFuncs {
+		c.TableFuncs[k] = v
+	}
+	return c
 }
 
 // Result adapts an engine result to the interfaces of the output writers

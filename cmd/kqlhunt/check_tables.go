@@ -2,11 +2,11 @@ package main
 
 import (
 	"kqlhunt/kql/check"
-	"kqlhunt/kql/syntax"
 	"kqlhunt/workspace"
 )
 
-// checkKnownTables checks q against the workspace's schemas.
-func checkKnownTables(ws *workspace.Workspace, file *syntax.File, q *syntax.Query) (*check.Info, error) {
-	return check.Check(file, q, ws.Env)
+// checkLenient checks src against the workspace's schemas, treating tables
+// with no schema as having any columns. It returns those tables.
+func checkLenient(ws *workspace.Workspace, name, src string) (*check.Info, []string, error) {
+	return ws.CheckLenient(name, src)
 }

@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"kqlhunt/alert"
 	"kqlhunt/kql/syntax"
 	"kqlhunt/rule"
 	"kqlhunt/workspace"
@@ -90,6 +92,18 @@ func collectLintFiles(args []string) ([]lintFile, error) {
 	return out, nil
 }
 
+// defaultTemplateParams fills the hunting-template placeholders
+// {{StartTimeISO}} and {{EndTimeISO}} with the last day before now, unless
+// --param gave them, as the rule runtime does for each run window.
+func defaultTemplateParams(params map[string]string, now time.Time) {
+	if _, ok := params["StartTimeISO"]; !ok {
+		params["StartTimeISO"] = alert.FormatTime(now.Add(-24 * time.Hour))
+	}
+	if _, ok := params["EndTimeISO"]; !ok {
+		params["EndTimeISO"] = alert.FormatTime(now)
+	}
+}
+
 func parseParams(kv []string) (map[string]string, error) {
 	m := map[string]string{}
 	for _, p := range kv {
@@ -111,6 +125,7 @@ func runLint(cmd *cobra.Command, a *app, args []string, o *lintOptions) error {
 	if err != nil {
 		return withStatus(exitUsage, err)
 	}
+	defaultTemplateParams(params, time.Now().UTC())
 	ws := workspace.New()
 	ws.Params = params
 	for _, d := range o.schemas {
@@ -118,84 +133,106 @@ func runLint(cmd *cobra.Command, a *app, args []string, o *lintOptions) error {
 			return withStatus(exitUsage, err)
 		}
 	}
-	var parsed, failed, noQuery int
+	var tally lintTally
 	for _, f := range files {
-		ok, hasQuery := lintOne(a, ws, f)
-		switch {
-		case !hasQuery:
-			noQuery++
-			if !ok {
-				failed++
-			}
-		case ok:
-			parsed++
-		default:
-			failed++
-		}
+		lintOne(a, ws, f, &tally)
 	}
 	if o.summary {
-		fmt.Fprintf(a.stdout, "%d parsed, %d failed", parsed, failed)
-		if noQuery > 0 {
-			fmt.Fprintf(a.stdout, " (%d files without a query)", noQuery)
+		fmt.Fprintf(a.stdout, "%d parsed, %d failed", tally.parsed, tally.parseFailed)
+		var notes []string
+		if tally.noQuery > 0 {
+			notes = append(notes, fmt.Sprintf("%d files without a query", tally.noQuery))
+		}
+		if tally.checkFailed > 0 {
+			notes = append(notes, fmt.Sprintf("%d queries with check errors", tally.checkFailed))
+		}
+		if tally.ruleErrors > 0 {
+			notes = append(notes, fmt.Sprintf("%d files with rule-field errors", tally.ruleErrors))
+		}
+		if tally.unchecked > 0 {
+			notes = append(notes, fmt.Sprintf("%d queries read tables with no schema, whose columns were not checked (add them with --schema DIR)", tally.unchecked))
+		}
+		if len(notes) > 0 {
+			fmt.Fprintf(a.stdout, " (%s)", strings.Join(notes, "; "))
 		}
 		fmt.Fprintln(a.stdout)
 	}
-	if failed > 0 {
+	if tally.parseFailed+tally.checkFailed+tally.ruleErrors+tally.unreadable > 0 {
 		return silentStatus(exitError)
 	}
 	return nil
 }
 
-// lintOne lints one file, printing its diagnostics. It reports whether the
-// file is free of errors and whether it holds a query.
-func lintOne(a *app, ws *workspace.Workspace, f lintFile) (ok, hasQuery bool) {
+// lintTally counts lint outcomes. "parsed" and "parseFailed" count files
+// with a query by whether it parses; the others count further problems.
+type lintTally struct {
+	parsed, parseFailed int
+	checkFailed         int
+	ruleErrors          int
+	noQuery             int
+	unreadable          int
+	unchecked           int
+}
+
+// lintOne lints one file, printing its diagnostics and counting them.
+func lintOne(a *app, ws *workspace.Workspace, f lintFile, t *lintTally) {
 	if f.kql {
 		data, err := os.ReadFile(f.path)
 		if err != nil {
 			fmt.Fprintf(a.stdout, "%s: %v\n", f.path, err)
-			return false, false
+			t.unreadable++
+			return
 		}
 		src := strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff")
-		return lintQuery(a, ws, f.path, src, nil), true
+		lintQuery(a, ws, f.path, src, nil, t)
+		return
 	}
 	r, err := rule.LoadFile(f.path)
 	if err != nil {
 		fmt.Fprintf(a.stdout, "%s\n", err)
-		return false, false
+		t.unreadable++
+		return
 	}
-	ok = true
 	if strings.TrimSpace(r.Query) != "" {
-		hasQuery = true
 		data, _ := os.ReadFile(f.path)
-		m := newQueryMapper(string(data), r.Query)
-		if !lintQuery(a, ws, f.path, r.Query, m) {
-			ok = false
-		}
+		lintQuery(a, ws, f.path, r.Query, newQueryMapper(string(data), r.Query), t)
+	} else {
+		t.noQuery++
 	}
+	bad := false
 	for _, fd := range rule.Lint(r, ws.RuleEngine()) {
 		fmt.Fprintln(a.stdout, fd.String())
 		if fd.Level == rule.Error {
-			ok = false
+			bad = true
 		}
 	}
-	return ok, hasQuery
+	if bad {
+		t.ruleErrors++
+	}
 }
 
 // lintQuery parses and checks one query, printing positioned diagnostics.
 // Positions are mapped into the enclosing file by m when it is non-nil.
-func lintQuery(a *app, ws *workspace.Workspace, path, src string, m *queryMapper) bool {
-	q, err := syntax.Parse(path, src, &syntax.ParseOptions{Params: ws.Params})
-	if err == nil {
-		file := syntax.NewFileFor(path, src, &syntax.ParseOptions{Params: ws.Params})
-		_, err = checkKnownTables(ws, file, q)
+func lintQuery(a *app, ws *workspace.Workspace, path, src string, m *queryMapper, t *lintTally) {
+	_, open, err := checkLenient(ws, path, src)
+	if len(open) > 0 {
+		t.unchecked++
 	}
 	if err == nil {
-		return true
+		t.parsed++
+		return
 	}
 	var el syntax.ErrorList
 	if !errors.As(err, &el) {
 		fmt.Fprintf(a.stdout, "%s: %v\n", path, err)
-		return false
+		t.parseFailed++
+		return
+	}
+	if _, perr := syntax.Parse(path, src, &syntax.ParseOptions{Params: ws.Params}); perr != nil {
+		t.parseFailed++
+	} else {
+		t.parsed++
+		t.checkFailed++
 	}
 	file := syntax.NewFileFor(path, src, &syntax.ParseOptions{Params: ws.Params})
 	for _, e := range el {
@@ -208,7 +245,6 @@ func lintQuery(a *app, ws *workspace.Workspace, path, src string, m *queryMapper
 			fmt.Fprint(a.stdout, snippet)
 		}
 	}
-	return false
 }
 
 // sourceSnippet returns the source line of e and a caret under its column.

@@ -100,7 +100,6 @@ func joinStrings(ss []string) string {
 	return out
 }
 
-
 func newTuneLintCmd(a *app) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{

@@ -10,7 +10,6 @@ package check
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"kqlhunt/batch"
 	"kqlhunt/internal/suggest"
@@ -712,8 +711,6 @@ func uniqueName(name string, taken func(string) bool) string {
 		}
 	}
 }
-
-func lower(s string) string { return strings.ToLower(s) }
 
 // serializedAfter reports whether the output of op is serialized, given
 // whether its input was.

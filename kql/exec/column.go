@@ -337,8 +337,3 @@ func batchBytes(b *batch.Batch) int64 {
 	}
 	return n
 }
-
-// valueBytes estimates the memory held by a value.
-func valueBytes(v types.Value) int64 {
-	return int64(48 + len(v.S))
-}

@@ -841,18 +841,13 @@ func inMatch(a, b types.Value, ci bool) bool {
 }
 
 func (c *compiler) regexMatch(e *syntax.BinaryExpr, x, y *cexpr) (*cexpr, error) {
-	f := check.LookupFunc("matches_regex_op")
-	if f == nil {
-		f = check.LookupFunc("__matches_regex")
-	}
 	if !y.konst {
 		return nil, c.errorf(e.Y, "matches regex needs a constant pattern")
 	}
-	re, err := compileRegex(types.ToString(y.val))
+	re, err := c.p.q.compileRegex(types.ToString(y.val))
 	if err != nil {
 		return nil, c.errorf(e.Y, "invalid regex: %v", err)
 	}
-	_ = f
 	return stringPredicate(x, re.MatchString), nil
 }
 

@@ -89,8 +89,6 @@ func whereNode(in Node, pred *cexpr) Node {
 type colSource struct {
 	in   int
 	expr *cexpr
-	// tuple, when set, takes element idx of a dynamic array expression.
-	tupleIdx int
 }
 
 // projectNode evaluates the output columns of each batch from sources.

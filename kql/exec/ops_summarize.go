@@ -343,12 +343,14 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 		}
 		for r := 0; r < b.Len; r++ {
 			keyBuf = keyBuf[:0]
-			for i, kc := range keyCols {
-				keyVals[i] = valueAt(kc, r)
-				keyBuf = appendKey(keyBuf, keyVals[i])
+			for _, kc := range keyCols {
+				keyBuf = appendColumnKey(keyBuf, kc, r)
 			}
 			gi, ok := index[string(keyBuf)]
 			if !ok {
+				for i, kc := range keyCols {
+					keyVals[i] = valueAt(kc, r)
+				}
 				gi = len(groups)
 				kv := append([]types.Value(nil), keyVals...)
 				index[string(keyBuf)] = gi
@@ -463,6 +465,25 @@ func updateArg(st *argRow, vals []types.Value, isMax bool) bool {
 	st.best = v
 	st.vals = append(st.vals[:0], vals...)
 	return true
+}
+
+// appendColumnKey appends an injective encoding of row r of c's grouping
+// key without building a Value for the common column types. Encodings are
+// consistent for one column type, which is all a group-by needs.
+func appendColumnKey(b []byte, c *batch.Column, r int) []byte {
+	switch c.Type {
+	case types.String:
+		s := c.Str(r)
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		return append(b, s...)
+	case types.Int, types.Long, types.DateTime, types.TimeSpan, types.Bool:
+		if c.IsNull(r) {
+			return append(b, 0)
+		}
+		b = append(b, 1)
+		return binary.LittleEndian.AppendUint64(b, uint64(c.Ints[r]))
+	}
+	return appendKey(b, valueAt(c, r))
 }
 
 // appendKey appends an injective encoding of v's grouping key.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -180,6 +179,8 @@ type query struct {
 
 	mu  sync.Mutex
 	mat map[matKey]*Result
+	// regexes caches compiled patterns (matches regex).
+	regexes sync.Map
 }
 
 type matKey struct {
@@ -701,18 +702,16 @@ func (p *planner) planOp(op syntax.Operator, in Node) (Node, error) {
 	return pl(p, op, in)
 }
 
-// regexCache compiles regular expressions once per pattern.
-var regexCache sync.Map
-
-func compileRegex(pattern string) (*regexp.Regexp, error) {
-	if re, ok := regexCache.Load(pattern); ok {
+// compileRegex compiles a regular expression once per pattern and query.
+func (q *query) compileRegex(pattern string) (*regexp.Regexp, error) {
+	if re, ok := q.regexes.Load(pattern); ok {
 		return re.(*regexp.Regexp), nil
 	}
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, err
 	}
-	regexCache.Store(pattern, re)
+	q.regexes.Store(pattern, re)
 	return re, nil
 }
 
@@ -742,5 +741,3 @@ func (m *memTracker) release(n int64) {
 	m.used -= n
 	m.mu.Unlock()
 }
-
-func lowerName(s string) string { return strings.ToLower(s) }

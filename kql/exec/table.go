@@ -206,7 +206,7 @@ func (r *Result) Value(row, col int) types.Value {
 		}
 		row -= b.Len
 	}
-	panic(fmt.Sprintf("exec: row index out of range"))
+	panic("exec: row index out of range")
 }
 
 // Row returns all values of one result row.

@@ -72,6 +72,9 @@ type Func struct {
 	// of types.Null mean "unknown" and must be accepted.
 	Result func(args []types.Type) (types.Type, error)
 	// Eval computes a scalar function for one row. Nil for aggregates.
+	// Invalid values give a typed null; errors (a bad regular expression,
+	// an unknown part name) do not name the function, so callers should
+	// wrap them with it. Eval does not retain args.
 	Eval func(ctx *Context, args []types.Value) (types.Value, error)
 	// NewAgg returns fresh per-group state for an aggregate. Nil for scalars.
 	NewAgg func(args []types.Type) Aggregator

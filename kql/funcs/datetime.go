@@ -223,7 +223,7 @@ func evalDatetimeAdd(_ *Context, a []types.Value) (types.Value, error) {
 	if u, ok := partTicks[part]; ok {
 		return dtResult(t + n*u), nil
 	}
-	return types.Value{}, fmt.Errorf("datetime_add(): unknown part %q", argStr(a[0]))
+	return types.Value{}, fmt.Errorf("unknown part %q", argStr(a[0]))
 }
 
 // evalDatetimeDiff counts the part boundaries between two datetimes:
@@ -255,7 +255,7 @@ func evalDatetimeDiff(_ *Context, a []types.Value) (types.Value, error) {
 	if u, ok := partTicks[part]; ok {
 		return types.NewLong(types.FloorDiv(t1, u) - types.FloorDiv(t2, u)), nil
 	}
-	return types.Value{}, fmt.Errorf("datetime_diff(): unknown part %q", argStr(a[0]))
+	return types.Value{}, fmt.Errorf("unknown part %q", argStr(a[0]))
 }
 
 func evalDatetimePart(_ *Context, a []types.Value) (types.Value, error) {
@@ -292,7 +292,7 @@ func evalDatetimePart(_ *Context, a []types.Value) (types.Value, error) {
 	case "nanosecond":
 		r = f * 100
 	default:
-		return types.Value{}, fmt.Errorf("datetime_part(): unknown part %q", argStr(a[0]))
+		return types.Value{}, fmt.Errorf("unknown part %q", argStr(a[0]))
 	}
 	return types.NewInt(r), nil
 }

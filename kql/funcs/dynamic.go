@@ -426,7 +426,7 @@ func sortedCopy(d any) any {
 
 func evalBagPack(_ *Context, a []types.Value) (types.Value, error) {
 	if len(a)%2 != 0 {
-		return types.Value{}, fmt.Errorf("bag_pack(): expected key, value pairs, got %d arguments", len(a))
+		return types.Value{}, fmt.Errorf("expected key, value pairs, got %d arguments", len(a))
 	}
 	b := &types.Bag{Keys: make([]string, 0, len(a)/2), Vals: make([]any, 0, len(a)/2)}
 	for i := 0; i < len(a); i += 2 {
@@ -444,7 +444,7 @@ func evalExtractJSON(_ *Context, a []types.Value) (types.Value, error) {
 	}
 	jp, err := parseJSONPath(argStr(a[0]))
 	if err != nil {
-		return types.Value{}, fmt.Errorf("extract_json(): %w", err)
+		return types.Value{}, err
 	}
 	var d any
 	if a[1].Type == types.Dynamic {
@@ -628,7 +628,7 @@ var dynamicFuncs = []*Func{
 		for _, k := range keys {
 			jp, err := parseJSONPath(types.DynamicToString(k))
 			if err != nil {
-				return types.Value{}, fmt.Errorf("bag_remove_keys(): %w", err)
+				return types.Value{}, err
 			}
 			d = removePath(d, jp)
 		}
@@ -641,7 +641,7 @@ var dynamicFuncs = []*Func{
 		}
 		jp, err := parseJSONPath(argStr(a[1]))
 		if err != nil {
-			return types.Value{}, fmt.Errorf("bag_has_key(): %w", err)
+			return types.Value{}, err
 		}
 		_, found := jp.lookup(b)
 		return types.NewBool(found), nil

@@ -134,8 +134,23 @@ func TestCatalogNoDuplicates(t *testing.T) {
 			}
 		}
 	}
-	if len(Names()) != len(seen)+len(aliases) {
-		t.Errorf("Names() has %d entries, catalogue %d plus %d aliases", len(Names()), len(seen), len(aliases))
+	// Names lists every entry and alias exactly once, sorted, and each name
+	// resolves. (Other files of the package may register further entries.)
+	names := Names()
+	inNames := map[string]bool{}
+	for i, n := range names {
+		if i > 0 && names[i-1] >= n {
+			t.Errorf("Names() not sorted or has duplicates at %q", n)
+		}
+		inNames[n] = true
+		if f, ok := Lookup(n); !ok || f.Name != n {
+			t.Errorf("Lookup(%q) does not resolve to itself", n)
+		}
+	}
+	for n := range seen {
+		if !inNames[n] {
+			t.Errorf("%s missing from Names()", n)
+		}
 	}
 	for _, p := range aliases {
 		if seen[p[0]] {
@@ -143,6 +158,9 @@ func TestCatalogNoDuplicates(t *testing.T) {
 		}
 		if !seen[p[1]] {
 			t.Errorf("alias %s refers to missing %s", p[0], p[1])
+		}
+		if !inNames[p[0]] {
+			t.Errorf("alias %s missing from Names()", p[0])
 		}
 	}
 	for _, n := range []string{"count", "make_set", "isnotempty", "bin", "ago", "tostring"} {

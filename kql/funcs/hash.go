@@ -61,7 +61,7 @@ func evalHash(_ *Context, a []types.Value) (types.Value, error) {
 			return nullLong, nil
 		}
 		if m <= 0 {
-			return types.Value{}, fmt.Errorf("hash(): modulo must be positive, got %d", m)
+			return types.Value{}, fmt.Errorf("modulo must be positive, got %d", m)
 		}
 		return types.NewLong(int64(h % uint64(m))), nil
 	}
@@ -91,7 +91,7 @@ var hashFuncs = []*Func{
 	scalar("new_guid", 0, 0, sig(types.Guid), func(_ *Context, _ []types.Value) (types.Value, error) {
 		var b [16]byte
 		if _, err := rand.Read(b[:]); err != nil {
-			return types.Value{}, fmt.Errorf("new_guid(): %w", err)
+			return types.Value{}, fmt.Errorf("reading random bytes: %w", err)
 		}
 		b[6] = b[6]&0x0f | 0x40 // version 4
 		b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant

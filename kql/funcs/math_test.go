@@ -140,3 +140,20 @@ func TestResultRules(t *testing.T) {
 		t.Errorf("error text: %v", err)
 	}
 }
+
+func TestMiscFunctions(t *testing.T) {
+	runScalarCases(t, []scalarCase{
+		// format_bytes documentation example.
+		{"format_bytes", args(L(564)), "564 Bytes"},
+		{"format_bytes", args(L(10332), L(1)), "10.1 KB"},
+		{"format_bytes", args(L(20010332)), "19 MB"},
+		{"format_bytes", args(L(20010332), L(2)), "19.08 MB"},
+		{"format_bytes", args(L(20010332), L(0), S("KB")), "19541 KB"},
+		// datetime_local_to_utc documentation example.
+		{"datetime_local_to_utc", args(DT("2020-02-02 20:02:20"), S("US/Pacific")), "2020-02-03T04:02:20.0000000Z"},
+		{"datetime_local_to_utc", args(DT("2020-02-02 20:02:20"), S("America/Chicago")), "2020-02-03T02:02:20.0000000Z"},
+		{"datetime_local_to_utc", args(DT("2020-02-02 20:02:20"), S("Europe/Paris")), "2020-02-02T19:02:20.0000000Z"},
+		{"datetime_utc_to_local", args(DT("2020-02-02 19:02:20"), S("Europe/Paris")), "2020-02-02T20:02:20.0000000Z"},
+		{"datetime_utc_to_local", args(DT("2020-02-02 19:02:20"), S("Nowhere/Special")), "null"},
+	})
+}

@@ -470,7 +470,7 @@ func evalCountOf(ctx *Context, a []types.Value) (types.Value, error) {
 		}
 		return types.NewLong(int64(len(re.FindAllStringIndex(s, -1)))), nil
 	}
-	return types.Value{}, fmt.Errorf("countof(): kind must be \"normal\" or \"regex\", got %q", kind)
+	return types.Value{}, fmt.Errorf("kind must be \"normal\" or \"regex\", got %q", kind)
 }
 
 func evalExtract(ctx *Context, a []types.Value) (types.Value, error) {
@@ -517,7 +517,7 @@ func evalExtractAll(ctx *Context, a []types.Value) (types.Value, error) {
 		for _, e := range arr {
 			n, ok := argLong(types.FromDynamic(e))
 			if !ok || n < 0 || int(n) > re.NumSubexp() {
-				return types.Value{}, fmt.Errorf("extract_all(): capture group %v out of range", e)
+				return types.Value{}, fmt.Errorf("capture group %v out of range", e)
 			}
 			groups = append(groups, int(n))
 		}
@@ -661,6 +661,9 @@ func evalStrrep(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewString(sb.String()), nil
 }
 
+// maxHexWidth bounds tohex's minimum-length argument.
+const maxHexWidth = 1024
+
 func evalToHex(_ *Context, a []types.Value) (types.Value, error) {
 	v := a[0]
 	n, ok := argLong(v)
@@ -674,7 +677,7 @@ func evalToHex(_ *Context, a []types.Value) (types.Value, error) {
 		s = strconv.FormatUint(uint64(n), 16)
 	}
 	if len(a) > 1 {
-		if w, ok := argLong(a[1]); ok && int(w) > len(s) {
+		if w, ok := argLong(a[1]); ok && w > int64(len(s)) && w <= maxHexWidth {
 			s = strings.Repeat("0", int(w)-len(s)) + s
 		}
 	}

@@ -99,3 +99,27 @@ func PointInCircle(p, c LngLat, radius float64) (in, ok bool) {
 func rad(deg float64) float64 { return deg * math.Pi / 180 }
 
 func deg(r float64) float64 { return r * 180 / math.Pi }
+
+// Angle returns the clockwise angle in radians, in [0, 2π), at p2 from the
+// line [p1, p2] to the line [p2, p3]. ok is false for invalid coordinates
+// or when p2 equals or is antipodal to p1 or p3.
+func Angle(p1, p2, p3 LngLat) (float64, bool) {
+	if !p1.Valid() || !p2.Valid() || !p3.Valid() {
+		return 0, false
+	}
+	a, b, c := p1.point(), p2.point(), p3.point()
+	if a == b || b == c || a.Distance(b) == 0 || b.Distance(c) == 0 ||
+		a.Distance(b).Radians() >= math.Pi || b.Distance(c).Radians() >= math.Pi {
+		return 0, false
+	}
+	back, ok1 := Azimuth(p2, p1)
+	fwd, ok2 := Azimuth(p2, p3)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	r := math.Mod(fwd-back, 2*math.Pi)
+	if r < 0 {
+		r += 2 * math.Pi
+	}
+	return r, true
+}

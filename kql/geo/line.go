@@ -7,7 +7,8 @@ import (
 
 // Lines is a validated line or multiline on the sphere.
 type Lines struct {
-	lines []s2.Polyline
+	lines  []s2.Polyline
+	coords [][]LngLat
 }
 
 // BuildLines builds lines (see ParseLines) on the sphere.
@@ -15,7 +16,7 @@ func BuildLines(coords [][]LngLat) (*Lines, bool) {
 	if len(coords) == 0 {
 		return nil, false
 	}
-	ls := &Lines{lines: make([]s2.Polyline, len(coords))}
+	ls := &Lines{lines: make([]s2.Polyline, len(coords)), coords: coords}
 	for i, c := range coords {
 		if len(c) < 2 {
 			return nil, false
@@ -71,6 +72,19 @@ func (ls *Lines) edges(f func(a, b s2.Point)) {
 			f(l[i], l[i+1])
 		}
 	}
+}
+
+// lngLat converts a point back to coordinates, reusing the exact input
+// coordinates when the point is one of the lines' vertices.
+func (ls *Lines) lngLat(p s2.Point) LngLat {
+	for li, l := range ls.lines {
+		for i, v := range l {
+			if v == p {
+				return ls.coords[li][i]
+			}
+		}
+	}
+	return fromPoint(p)
 }
 
 // Distance returns the distance in meters from p to the nearest edge.
@@ -156,7 +170,7 @@ func (ls *Lines) Intersection(o *Lines) any {
 	var points []LngLat
 	var segs [][]LngLat
 	addPoint := func(p s2.Point) {
-		q := fromPoint(p)
+		q := ls.pointLngLat(o, p)
 		for _, e := range points {
 			if e == q {
 				return
@@ -193,7 +207,7 @@ func (ls *Lines) Intersection(o *Lines) any {
 				if a.Distance(p) > a.Distance(q) {
 					p, q = q, p
 				}
-				segs = append(segs, []LngLat{fromPoint(p), fromPoint(q)})
+				segs = append(segs, []LngLat{ls.pointLngLat(o, p), ls.pointLngLat(o, q)})
 			case len(ends) == 1:
 				addPoint(ends[0])
 			case s2.CrossingSign(a, b, c, d) == s2.Cross:
@@ -263,4 +277,13 @@ func mergeSegments(segs [][]LngLat) [][]LngLat {
 		out = append(out, append([]LngLat(nil), s...))
 	}
 	return out
+}
+
+// pointLngLat converts a point to coordinates, reusing the input
+// coordinates of either line set's vertices.
+func (ls *Lines) pointLngLat(o *Lines, p s2.Point) LngLat {
+	if q := ls.lngLat(p); q.point() == p {
+		return q
+	}
+	return o.lngLat(p)
 }

@@ -33,11 +33,26 @@ func buildLoop(ring []LngLat) (*s2.Loop, bool) {
 		return nil, false
 	}
 	l := s2.LoopFromPoints(pts)
-	if err := l.Validate(); err != nil {
+	if err := l.Validate(); err != nil || selfCrossing(l) {
 		return nil, false
 	}
 	l.Normalize()
 	return l, true
+}
+
+// selfCrossing reports whether two edges of a loop cross at a point
+// interior to both.
+func selfCrossing(l *s2.Loop) bool {
+	idx := s2.NewShapeIndex()
+	idx.Add(l)
+	q := s2.NewCrossingEdgeQuery(idx)
+	n := l.NumVertices()
+	for i := 0; i < n; i++ {
+		if len(q.Crossings(l.Vertex(i), l.Vertex(i+1), l, s2.CrossingTypeInterior)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // BuildPolygons validates polygons given as rings (see ParsePolygons) and

@@ -80,7 +80,8 @@ func S2CellNeighbors(token string) ([]string, bool) {
 	}
 	var ns []s2.CellID
 	if id.Level() == 0 {
-		ns = append(ns, id.EdgeNeighbors()[:]...)
+		en := id.EdgeNeighbors()
+		ns = append(ns, en[:]...)
 	} else {
 		ns = id.AllNeighbors(id.Level())
 	}

@@ -18,6 +18,8 @@ var fuzzSeeds = []string{
 	"T | where t between (ago(1d) .. now()) and x !in~ ('a') and ['y z'] matches regex \"^a\"",
 	"T | where (a | summarise count(by x | sort a",
 	"```multi\nline``` | render timechart with (ycolumns=a, b)",
+	"T | evaluate bag_unpack(d) : (*, N:string) | scan with (step s output=last: a > 1 => b = 2;)",
+	"let x = 1\nT | where a = 1 and b has ('x', 'y') and Größe containscs 'z' | top-nested 2 of a by count(), top-nested of b by max(c)",
 	"set x; declare query_parameters(p:string = 'x'); search in (T) 'err' | find where x == 1 project-smart",
 }
 

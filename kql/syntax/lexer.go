@@ -351,6 +351,12 @@ func (lx *Lexer) lexNumber(start int) Token {
 			lx.off = j
 			return Token{Kind: TokTimeSpan, Pos: Pos(start), End: Pos(j), Text: src[start:j]}
 		}
+		// Digits followed by letters form a name such as 5Minutebin.
+		if kind == TokInt {
+			n := identLen(src[start:])
+			lx.off = start + n
+			return Token{Kind: TokIdent, Pos: Pos(start), End: Pos(start + n), Text: src[start : start+n]}
+		}
 	}
 	lx.off = i
 	return Token{Kind: kind, Pos: Pos(start), End: Pos(i), Text: src[start:i]}

@@ -39,7 +39,7 @@ func TestLexer(t *testing.T) {
 		{"1 1.5 1e10 2.5e-3 0x1F 10", "num:1 num:1.5 num:1e10 num:2.5e-3 num:0x1F num:10"},
 		{"1d 2h 30m 10s 100ms 10microsecond 1tick 1.5h 2days 3hrs 1min 5sec 7millis 9ticks", "ts:1d ts:2h ts:30m ts:10s ts:100ms ts:10microsecond ts:1tick ts:1.5h ts:2days ts:3hrs ts:1min ts:5sec ts:7millis ts:9ticks"},
 		{"1..5", "num:1 .. num:5"},
-		{"1dx", "num:1 id:dx"},
+		{"1dx 5Minutebin 1.5x", "id:1dx id:5Minutebin num:1.5 id:x"},
 		{`'a' "b\"c" @'d\' @"e""f"`, `str:'a' str:"b\"c" str:@'d\' str:@"e""f"`},
 		{`h'x' H"y" h@'z' hx`, `str:h'x' str:H"y" str:h@'z' id:hx`},
 		{"```a\nb``` x", "str:```a\nb``` id:x"},

@@ -41,13 +41,22 @@ type parser struct {
 }
 
 // SubstituteParams replaces {{Name}} placeholders in src with values from
-// params. Placeholders whose inner text is not a plain name are left alone.
-// It reports the unresolved names with the offset of each.
-func SubstituteParams(src string, params map[string]string) (string, []string, []int) {
+// params and returns the new text and the names that have no value (those
+// placeholders are left in place). Placeholders whose inner text is not a
+// plain name are left alone.
+func SubstituteParams(src string, params map[string]string) (string, []string) {
+	text, _, missing, _ := substitute(src, params)
+	return text, missing
+}
+
+// substitute does the work of SubstituteParams, also returning the spans
+// it replaced and the offset of each unresolved placeholder.
+func substitute(src string, params map[string]string) (string, []substSpan, []string, []int) {
 	if !strings.Contains(src, "{{") {
-		return src, nil, nil
+		return src, nil, nil, nil
 	}
 	var b strings.Builder
+	var spans []substSpan
 	var missing []string
 	var offs []int
 	i := 0
@@ -72,15 +81,19 @@ func SubstituteParams(src string, params map[string]string) (string, []string, [
 		}
 		b.WriteString(src[i:j])
 		if v, ok := params[name]; ok {
+			at := b.Len()
 			b.WriteString(v)
+			spans = append(spans, substSpan{newStart: at, newEnd: b.Len(), oldStart: j, oldEnd: k + 2})
 		} else {
 			missing = append(missing, name)
 			offs = append(offs, j)
+			at := b.Len()
 			b.WriteString(src[j : k+2])
+			spans = append(spans, substSpan{newStart: at, newEnd: b.Len(), oldStart: j, oldEnd: k + 2})
 		}
 		i = k + 2
 	}
-	return b.String(), missing, offs
+	return b.String(), spans, missing, offs
 }
 
 func isPlainName(s string) bool {
@@ -103,7 +116,7 @@ func Parse(filename, src string, opts *ParseOptions) (*Query, error) {
 	if opts != nil {
 		params = opts.Params
 	}
-	text, missing, offs := SubstituteParams(src, params)
+	text, spans, missing, offs := substitute(src, params)
 	if len(missing) > 0 {
 		f := NewFile(filename, src)
 		var errs ErrorList
@@ -113,6 +126,8 @@ func Parse(filename, src string, opts *ParseOptions) (*Query, error) {
 		return &Query{EOF: Pos(len(src))}, errs
 	}
 	p := newParser(filename, text)
+	p.file = NewFile(filename, src)
+	p.file.subst = spans
 	q := p.parseQueryTop()
 	p.errs.Dedupe()
 	return q, p.errs.Err()
@@ -132,18 +147,20 @@ func ParseExpr(src string) (Expr, error) {
 	return x, p.errs.Err()
 }
 
-// NewFileFor returns the File that Parse uses for positions of src after
-// placeholder substitution, for use with FormatErrors.
+// NewFileFor returns the File that Parse uses for src: its Src is the
+// original text, and its Position method maps offsets in the text after
+// placeholder substitution (the offsets stored in the tree) back to the
+// original text, so that messages point at what the user wrote. A position
+// inside a substituted value maps to the start of its placeholder.
 func NewFileFor(filename, src string, opts *ParseOptions) *File {
 	var params map[string]string
 	if opts != nil {
 		params = opts.Params
 	}
-	text, missing, _ := SubstituteParams(src, params)
-	if len(missing) > 0 {
-		return NewFile(filename, src)
-	}
-	return NewFile(filename, text)
+	_, spans, _, _ := substitute(src, params)
+	f := NewFile(filename, src)
+	f.subst = spans
+	return f
 }
 
 func newParser(filename, src string) *parser {

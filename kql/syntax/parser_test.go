@@ -540,6 +540,18 @@ func TestParams(t *testing.T) {
 	if got := Print(q); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// Error positions refer to the text as written, before substitution.
+	bad := "T\n| where t > datetime({{Start}}) and x == 1 |"
+	opts := &ParseOptions{Params: map[string]string{"Start": "2024-01-01T00:00:00.0000000Z"}}
+	_, err = Parse("q", bad, opts)
+	wantMsg := "q:2:45: expected a tabular operator, found end of query\n| where t > datetime({{Start}}) and x == 1 |\n                                            ^\n"
+	if got := FormatErrors(NewFileFor("q", bad, opts), err); got != wantMsg {
+		t.Errorf("error after substitution:\n%s\nwant:\n%s", got, wantMsg)
+	}
+	f := NewFileFor("q", bad, opts)
+	if p := f.Position(Pos(strings.Index(bad, "{{") + 5)); p.Column != 22 {
+		t.Errorf("offset inside a substituted value maps to column %d, want 22 (the placeholder)", p.Column)
+	}
 	_, err = Parse("q", src, &ParseOptions{Params: map[string]string{"StartTimeISO": "2024-01-01"}})
 	if err == nil || !strings.Contains(err.Error(), "{{EndTimeISO}}") || !strings.Contains(err.Error(), "--param EndTimeISO=value") {
 		t.Errorf("unresolved placeholder error: %v", err)

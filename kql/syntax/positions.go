@@ -11,7 +11,30 @@ import (
 type File struct {
 	Name  string
 	Src   string
-	lines []int // byte offset of the start of each line
+	lines []int       // byte offset of the start of each line
+	subst []substSpan // placeholder substitutions, in order (see NewFileFor)
+}
+
+// substSpan records that the placeholder at Src[oldStart:oldEnd] became
+// the parsed text's [newStart:newEnd].
+type substSpan struct {
+	newStart, newEnd, oldStart, oldEnd int
+}
+
+// srcOffset maps an offset in the parsed text to an offset in Src.
+func (f *File) srcOffset(off int) int {
+	if len(f.subst) == 0 {
+		return off
+	}
+	i := sort.Search(len(f.subst), func(i int) bool { return f.subst[i].newStart > off }) - 1
+	if i < 0 {
+		return off
+	}
+	s := f.subst[i]
+	if off < s.newEnd {
+		return s.oldStart
+	}
+	return off - s.newEnd + s.oldEnd
 }
 
 // NewFile returns a File for src, computing its line table.
@@ -26,7 +49,8 @@ func NewFile(name, src string) *File {
 }
 
 // Position describes a source location. Line and Column are 1-based; the
-// column counts characters (not bytes) from the start of the line.
+// column counts characters (not bytes) from the start of the line. Offset
+// is the byte offset in the original source text.
 type Position struct {
 	Filename string
 	Offset   int
@@ -52,9 +76,10 @@ func (p Position) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
 }
 
-// Position converts a byte offset into a Position. Offsets past the end of
-// the text are clamped to the end; invalid offsets give a Position holding
-// only the file name.
+// Position converts a byte offset of the parsed text into a Position in
+// Src (see NewFileFor for placeholder substitution). Offsets past the end
+// of the text are clamped to the end; invalid offsets give a Position
+// holding only the file name.
 func (f *File) Position(p Pos) Position {
 	if f == nil {
 		return Position{}
@@ -62,7 +87,7 @@ func (f *File) Position(p Pos) Position {
 	if !p.IsValid() {
 		return Position{Filename: f.Name}
 	}
-	off := int(p)
+	off := f.srcOffset(int(p))
 	if off > len(f.Src) {
 		off = len(f.Src)
 	}

@@ -220,8 +220,10 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // with a space instead of T, without seconds, without a time, with a Z, a
 // +hh:mm / -hhmm offset or a zone name such as GMT), RFC 822
 // (Sat, 8 Nov 14 15:05:02 GMT) and RFC 850 (Saturday, 08-Nov-14 15:05:02 GMT).
-// Fractions may have up to seven digits (further digits are truncated). The
-// result is ticks since the Unix epoch, UTC.
+// Also accepted: US numeric dates (12-02-2022, 4/28/2021, 2:32:14.029 PM as
+// the Azure portal exports them) with an optional AM/PM. Fractions may have
+// up to seven digits (further digits are truncated). The result is ticks
+// since the Unix epoch, UTC.
 func ParseDateTime(text string) (int64, error) {
 	t, ok := parseDateTime(strings.TrimSpace(text))
 	if !ok {
@@ -286,7 +288,8 @@ func parseDateTime(s string) (int64, bool) {
 			if sc.eof() {
 				return dateTicks(year, month, day, 0, 0, 0, 0, 0)
 			}
-			if sc.skipSpaces() == 0 {
+			comma := sc.accept(',') // "4/28/2021, 2:32:14.029 PM" as the Azure portal exports it
+			if sc.skipSpaces() == 0 && !comma {
 				return 0, false
 			}
 			return parseTimeOfDay(sc, year, month, day)

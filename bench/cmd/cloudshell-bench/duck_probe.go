@@ -1,5 +1,0 @@
-package main
-
-import (
-	_ "github.com/duckdb/duckdb-go/v2"
-)

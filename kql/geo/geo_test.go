@@ -1,0 +1,484 @@
+package geo
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"testing"
+
+	"kqlhunt/kql/types"
+)
+
+// mustJSON parses a GeoJSON literal for a test.
+func mustJSON(t *testing.T, s string) any {
+	t.Helper()
+	d, err := types.ParseDynamic(s)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", s, err)
+	}
+	return d
+}
+
+// near reports whether got is within relative tolerance 1e-9 of want.
+func near(got, want float64) bool {
+	if want == 0 {
+		return math.Abs(got) < 1e-9
+	}
+	return math.Abs(got-want) <= 1e-9*math.Abs(want)
+}
+
+// nearLL compares coordinates within 1e-9 degrees.
+func nearLL(got, want LngLat) bool {
+	return math.Abs(got.Lng-want.Lng) < 1e-9 && math.Abs(got.Lat-want.Lat) < 1e-9
+}
+
+const centralPark = `{"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]}`
+
+// Documented values (Kusto reference examples).
+
+func TestDistance(t *testing.T) {
+	tests := []struct {
+		p, q LngLat
+		want float64
+		ok   bool
+	}{
+		{LngLat{-122.407628, 47.578557}, LngLat{-118.275287, 34.019056}, 1546754.35197381, true},
+		{LngLat{300, 1}, LngLat{1, 1}, 0, false},
+		{LngLat{1, 91}, LngLat{1, 1}, 0, false},
+		{LngLat{math.NaN(), 1}, LngLat{1, 1}, 0, false},
+		{LngLat{5, 5}, LngLat{5, 5}, 0, true},
+	}
+	for _, tt := range tests {
+		got, ok := Distance(tt.p, tt.q)
+		if ok != tt.ok || ok && !near(got, tt.want) {
+			t.Errorf("Distance(%v, %v) = %v, %v; want %v, %v", tt.p, tt.q, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestEllipsoidDistance(t *testing.T) {
+	// Reference values of the WGS-84 geodesic (GeographicLib).
+	tests := []struct {
+		p, q LngLat
+		want float64
+	}{
+		{LngLat{0, 0}, LngLat{1, 0}, 111319.49079327357},
+		{LngLat{0, 0}, LngLat{0, 1}, 110574.38855779878},
+		{LngLat{0, 0}, LngLat{0, 90}, 10001965.729311794},
+	}
+	for _, tt := range tests {
+		got, ok := EllipsoidDistance(tt.p, tt.q)
+		if !ok || math.Abs(got-tt.want) > 1e-3 {
+			t.Errorf("EllipsoidDistance(%v, %v) = %v; want %v", tt.p, tt.q, got, tt.want)
+		}
+	}
+	if _, ok := EllipsoidDistance(LngLat{181, 0}, LngLat{0, 0}); ok {
+		t.Error("invalid coordinate accepted")
+	}
+	// Nearly antipodal points still give a distance close to half the
+	// meridian circumference.
+	if d, ok := EllipsoidDistance(LngLat{0, 0}, LngLat{179.9, 0.1}); !ok || d < 19.9e6 || d > 20.1e6 {
+		t.Errorf("antipodal distance = %v, %v", d, ok)
+	}
+}
+
+func TestAzimuthAndAngle(t *testing.T) {
+	az, ok := Azimuth(LngLat{5, 10}, LngLat{10, -40})
+	if !ok || !near(az, 3.05459939796449) {
+		t.Errorf("Azimuth = %v, %v", az, ok)
+	}
+	if _, ok := Azimuth(LngLat{5, 10}, LngLat{5, 10}); ok {
+		t.Error("Azimuth of identical points should be invalid")
+	}
+	a, ok := Angle(LngLat{0, 10}, LngLat{0, 5}, LngLat{3, -10})
+	if !ok || !near(a, 2.94493843406882) {
+		t.Errorf("Angle = %v, %v", a, ok)
+	}
+	if _, ok := Angle(LngLat{0, 10}, LngLat{0, 10}, LngLat{3, -10}); ok {
+		t.Error("Angle with p1 == p2 should be invalid")
+	}
+}
+
+func TestPointInCircle(t *testing.T) {
+	tests := []struct {
+		p, c   LngLat
+		r      float64
+		in, ok bool
+	}{
+		{LngLat{-122.143564, 47.535677}, LngLat{-122.100896, 47.527351}, 3500, true, true},
+		{LngLat{-122.137575, 47.630683}, LngLat{-122.100896, 47.527351}, 3500, false, true},
+		{LngLat{1, 1}, LngLat{1, 1}, -1, false, false},
+		{LngLat{1, 1}, LngLat{200, 1}, 10, false, false},
+	}
+	for _, tt := range tests {
+		in, ok := PointInCircle(tt.p, tt.c, tt.r)
+		if in != tt.in || ok != tt.ok {
+			t.Errorf("PointInCircle(%v, %v, %v) = %v, %v", tt.p, tt.c, tt.r, in, ok)
+		}
+	}
+}
+
+func TestGeohash(t *testing.T) {
+	enc := []struct {
+		p    LngLat
+		n    int
+		want string
+	}{
+		{LngLat{139.806115, 35.554128}, 12, "xn76m27ty9g4"},
+		{LngLat{-80.195829, 25.802215}, 8, "dhwfz15h"},
+		{LngLat{-122.303404, 47.570482}, 5, "c23n8"},
+		{LngLat{-122.278156, 47.566936}, 5, "c23n9"},
+		{LngLat{200, 1}, 8, ""},
+		{LngLat{1, 1}, 0, ""},
+		{LngLat{1, 1}, 19, ""},
+	}
+	for _, tt := range enc {
+		got, ok := GeohashEncode(tt.p, tt.n)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("GeohashEncode(%v, %d) = %q, %v; want %q", tt.p, tt.n, got, ok, tt.want)
+		}
+	}
+	b, ok := GeohashDecode("sunny")
+	if !ok || b.Center() != (LngLat{42.47314453125, 23.70849609375}) {
+		t.Errorf("GeohashDecode(sunny) center = %v, %v", b.Center(), ok)
+	}
+	b, ok = GeohashDecode("dr5ru")
+	wantRing := []LngLat{{-74.00390625, 40.7373046875}, {-73.9599609375, 40.7373046875}, {-73.9599609375, 40.78125}, {-74.00390625, 40.78125}, {-74.00390625, 40.7373046875}}
+	if !ok || !equalRing(b.Ring(), wantRing) {
+		t.Errorf("GeohashDecode(dr5ru) ring = %v", b.Ring())
+	}
+	for _, bad := range []string{"", "a", "sunnyi", "SUNNY", strings.Repeat("s", 19)} {
+		if _, ok := GeohashDecode(bad); ok {
+			t.Errorf("GeohashDecode(%q) accepted", bad)
+		}
+	}
+	ns, ok := GeohashNeighbors("sunny")
+	want := []string{"sunnt", "sunpj", "sunnx", "sunpn", "sunnv", "sunpp", "sunnz", "sunnw"}
+	if !ok || !sameSet(ns, want) {
+		t.Errorf("GeohashNeighbors(sunny) = %v", ns)
+	}
+	if _, ok := GeohashNeighbors("a"); ok {
+		t.Error("GeohashNeighbors(a) accepted")
+	}
+	// Next to a pole there are fewer neighbors.
+	if ns, ok := GeohashNeighbors("z"); !ok || len(ns) != 5 {
+		t.Errorf("GeohashNeighbors(z) = %v", ns)
+	}
+}
+
+func equalRing(a, b []LngLat) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !nearLL(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameSet(a, b []string) bool {
+	a, b = append([]string(nil), a...), append([]string(nil), b...)
+	sort.Strings(a)
+	sort.Strings(b)
+	return strings.Join(a, ",") == strings.Join(b, ",")
+}
+
+func TestS2Cells(t *testing.T) {
+	enc := []struct {
+		p     LngLat
+		level int
+		want  string
+	}{
+		{LngLat{-80.195829, 25.802215}, 8, "88d9b"},
+		{LngLat{10.1234, 53}, 8, "47b1d"},
+		{LngLat{10.6842, 53}, 8, "47ae3"},
+		{LngLat{300, 1}, 8, ""},
+		{LngLat{1, 1}, 35, ""},
+		{LngLat{1, 1}, -1, ""},
+	}
+	for _, tt := range enc {
+		got, ok := S2CellToken(tt.p, tt.level)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("S2CellToken(%v, %d) = %q, %v; want %q", tt.p, tt.level, got, ok, tt.want)
+		}
+	}
+	c, ok := S2CellCenter("1234567")
+	if !ok || !nearLL(c, LngLat{9.86830731850408, 27.468392925827604}) {
+		t.Errorf("S2CellCenter = %v, %v", c, ok)
+	}
+	ring, ok := S2CellRing("89c259")
+	want := []LngLat{{-74.030012249838478, 40.8012684339439}, {-74.030012249838478, 40.7222262918358}, {-73.935982114337421, 40.708880489804564}, {-73.935982114337421, 40.787917134506841}, {-74.030012249838478, 40.8012684339439}}
+	if !ok || !equalRing(ring, want) {
+		t.Errorf("S2CellRing(89c259) = %v", ring)
+	}
+	ns, ok := S2CellNeighbors("89c259")
+	if !ok || !sameSet(ns, []string{"89c25d", "89c2f9", "89c251", "89c257", "89c25f", "89c25b", "89c2f7", "89c2f5"}) {
+		t.Errorf("S2CellNeighbors = %v", ns)
+	}
+	for _, bad := range []string{"", "a", "X", "zz", "0", "12345678901234567"} {
+		if _, ok := S2CellCenter(bad); ok {
+			t.Errorf("S2CellCenter(%q) accepted", bad)
+		}
+		if _, ok := S2CellNeighbors(bad); ok {
+			t.Errorf("S2CellNeighbors(%q) accepted", bad)
+		}
+	}
+}
+
+func TestPolygonS2Covering(t *testing.T) {
+	ps, ok := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[0,0],[0,50],[100,50],[0,0]]]}`))
+	if !ok {
+		t.Fatal("polygon rejected")
+	}
+	cells, ok := PolygonS2Covering(ps, 5)
+	if !ok || len(cells) != 286 {
+		t.Errorf("level 5 covering: %d cells, %v; want 286", len(cells), ok)
+	}
+	if _, ok := PolygonS2Covering(ps, 30); ok {
+		t.Error("level 30 covering should exceed the cell limit")
+	}
+}
+
+func TestPolygonMeasures(t *testing.T) {
+	ps, ok := ParseAndBuildPolygons(mustJSON(t, centralPark))
+	if !ok {
+		t.Fatal("central park rejected")
+	}
+	if a, ok := ps.Area(); !ok || math.Abs(a-3475207.28346606)/3475207.28346606 > 1e-9 {
+		t.Errorf("Area = %v, %v", a, ok)
+	}
+	if p := ps.Perimeter(); math.Abs(p-9930.30149604938) > 1e-6 {
+		t.Errorf("Perimeter = %v", p)
+	}
+	c, ok := ps.Centroid()
+	if !ok || math.Abs(c.Lng+73.965735689907618) > 1e-9 || math.Abs(c.Lat-40.782550538057812) > 1e-9 {
+		t.Errorf("Centroid = %v", c)
+	}
+	if d := ps.Distance(LngLat{-73.9839, 40.7705}); math.Abs(d-259.940756070596) > 1e-6 {
+		t.Errorf("Distance = %v", d)
+	}
+	cp := ps.ClosestPoint(LngLat{-73.9839, 40.7705})
+	if !nearLL(cp, LngLat{-73.981205580153926, 40.769359452843211}) {
+		t.Errorf("ClosestPoint = %v", cp)
+	}
+	// Union of two overlapping polygons.
+	mp, ok := ParseAndBuildPolygons(mustJSON(t, `{"type":"MultiPolygon","coordinates":[[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]],[[[-73.94262313842773,40.775991804565585],[-73.98107528686523,40.791849155467695],[-73.99600982666016,40.77092185281977],[-73.96150588989258,40.75609977566361],[-73.94262313842773,40.775991804565585]]]]}`))
+	if !ok {
+		t.Fatal("multipolygon rejected")
+	}
+	if a, ok := mp.Area(); !ok || math.Abs(a-10889971.5343487)/10889971.5343487 > 1e-7 {
+		t.Errorf("union Area = %v, %v", a, ok)
+	}
+}
+
+func TestPolygonInvalid(t *testing.T) {
+	for _, s := range []string{
+		`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`, // two distinct vertices
+		`{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10]]]}`,        // not closed
+		`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}`, // bow tie
+		`{"type":"Polygon","coordinates":[]}`,
+		`{"type":"Polygon","coordinates":[[[0,0],[200,0],[10,10],[0,0]]]}`,
+		`{"type":"Polygon"}`,
+		`{"type":"LineString","coordinates":[[0,0],[1,1]]}`,
+		`{"type":"Polygon","coordinates":[[[0,0],["a",0],[10,10],[0,0]]]}`,
+		`[1,2]`,
+	} {
+		if _, ok := ParseAndBuildPolygons(mustJSON(t, s)); ok {
+			t.Errorf("accepted invalid polygon %s", s)
+		}
+	}
+}
+
+func TestPointInPolygonWithHole(t *testing.T) {
+	ps, ok := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[4,4],[4,6],[6,6],[6,4],[4,4]]]}`))
+	if !ok {
+		t.Fatal("polygon with hole rejected")
+	}
+	for _, tt := range []struct {
+		p  LngLat
+		in bool
+	}{{LngLat{1, 1}, true}, {LngLat{5, 5}, false}, {LngLat{11, 5}, false}} {
+		if got := ps.Contains(tt.p); got != tt.in {
+			t.Errorf("Contains(%v) = %v", tt.p, got)
+		}
+	}
+}
+
+func TestLineMeasures(t *testing.T) {
+	ls, ok := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-73.95807266235352,40.800426144169315],[-73.94966125488281,40.79691751000055],[-73.97317886352539,40.764486356930334]]}`))
+	if !ok {
+		t.Fatal("line rejected")
+	}
+	if l := ls.Length(); math.Abs(l-4922.48016992081) > 1e-6 {
+		t.Errorf("Length = %v", l)
+	}
+	ml, ok := ParseAndBuildLines(mustJSON(t, `{"type":"MultiLineString","coordinates":[[[-73.95798683166502,40.800556090021466],[-73.98193359375,40.76819171855746]],[[-73.94940376281738,40.79691751000055],[-73.97317886352539,40.76435634049001]]]}`))
+	if !ok || math.Abs(ml.Length()-8262.24339753741) > 1e-6 {
+		t.Errorf("multiline Length = %v, %v", ml.Length(), ok)
+	}
+	two, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-73.95796, 40.80042], [-73.97317, 40.764486]]}`))
+	if c, ok := two.Centroid(); !ok || !nearLL(c, LngLat{-73.965567057230942, 40.782453249627416}) {
+		t.Errorf("Centroid = %v", c)
+	}
+	if p, ok := two.Interpolate(0.25); !ok || !nearLL(p, LngLat{-73.961764043218281, 40.791436687257232}) {
+		t.Errorf("Interpolate = %v", p)
+	}
+	if f, ok := two.Locate(LngLat{-73.965, 40.792}); !ok || math.Abs(f-0.25560135100307552) > 1e-9 {
+		t.Errorf("Locate = %v", f)
+	}
+	if _, ok := two.Interpolate(1.5); ok {
+		t.Error("Interpolate(1.5) accepted")
+	}
+	road, _ := ParseAndBuildLines(mustJSON(t, `{ "type":"LineString","coordinates":[[-115.115385,36.229195],[-115.136995,36.200366],[-115.140252,36.192470],[-115.143558,36.188523],[-115.144076,36.181954],[-115.154662,36.174483],[-115.166431,36.176388],[-115.183289,36.175007],[-115.192612,36.176736],[-115.202485,36.173439],[-115.225355,36.174365]]}`))
+	if d := road.Distance(LngLat{-115.199625, 36.210419}); math.Abs(d-3797.88887253334) > 1e-6 {
+		t.Errorf("Distance = %v", d)
+	}
+	if p := road.ClosestPoint(LngLat{-115.199625, 36.210419}); !nearLL(p, LngLat{-115.192612, 36.176736}) {
+		t.Errorf("ClosestPoint = %v", p)
+	}
+	for _, s := range []string{
+		`{"type":"LineString","coordinates":[[1, 1]]}`,
+		`{"type":"LineString","coordinates":[[1, 1],[300, 1]]}`,
+		`{"type":"LineString"}`,
+		`{"type":"MultiLineString","coordinates":[]}`,
+		`{"type":"Point","coordinates":[1,1]}`,
+	} {
+		if _, ok := ParseAndBuildLines(mustJSON(t, s)); ok {
+			t.Errorf("accepted invalid line %s", s)
+		}
+	}
+}
+
+func TestLineIntersections(t *testing.T) {
+	l1, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]}`))
+	l2, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]}`))
+	if !l1.Intersects(l2) {
+		t.Error("crossing lines do not intersect")
+	}
+	got := types.FormatDynamic(l1.Intersection(l2))
+	p, _ := ParsePoint(l1.Intersection(l2))
+	if !nearLL(p, LngLat{-73.979837116670978, 40.783989289772165}) {
+		t.Errorf("Intersection = %s", got)
+	}
+	if got := types.FormatDynamic(l1.Intersection(l1)); got != `{"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]}` {
+		t.Errorf("self Intersection = %s", got)
+	}
+	a, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[1, 1],[2, 2]]}`))
+	b, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[3, 3],[4, 4]]}`))
+	if a.Intersects(b) {
+		t.Error("disjoint lines intersect")
+	}
+	if got := types.FormatDynamic(a.Intersection(b)); got != `{"type":"GeometryCollection","geometries":[]}` {
+		t.Errorf("disjoint Intersection = %s", got)
+	}
+}
+
+func TestIntersectLinesWithPolygon(t *testing.T) {
+	ls, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]}`))
+	ps, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[-73.9712905883789,40.78580561168767],[-73.98004531860352,40.775276834803655],[-73.97000312805176,40.77852663535664],[-73.9712905883789,40.78580561168767]]]}`))
+	got := IntersectLines(ls, ps)
+	l, ok := ParseLine(got)
+	if !ok || len(l) != 2 || !nearLL(l[0], LngLat{-73.975611956578192, 40.78060906714618}) || l[1] != (LngLat{-73.974552, 40.779761}) {
+		t.Errorf("IntersectLines = %s", types.FormatDynamic(got))
+	}
+	ls2, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-110.522, 39.198],[-91.428, 40.880]]}`))
+	ps2, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[-90.263,36.738],[-102.041,45.274],[-109.335,36.527],[-90.263,36.738]],[[-100.393,41.705],[-103.139,38.925],[-97.558,39.113],[-100.393,41.705]]]}`))
+	ml, ok := ParseLines(IntersectLines(ls2, ps2))
+	want := [][]LngLat{{{-106.89353655881905, 39.769226209776306}, {-101.74448553679453, 40.373506008712525}}, {{-99.136499431328858, 40.589336512699994}, {-95.284527737311791, 40.799060242246348}}}
+	if !ok || len(ml) != 2 || !equalRing(ml[0], want[0]) || !equalRing(ml[1], want[1]) {
+		t.Errorf("IntersectLines with hole = %v", ml)
+	}
+	far, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[1, 1],[2, 2]]}`))
+	if got := types.FormatDynamic(IntersectLines(far, ps)); got != `{"type":"GeometryCollection","geometries":[]}` {
+		t.Errorf("disjoint IntersectLines = %s", got)
+	}
+	if LinesIntersectPolygons(far, ps) || !LinesIntersectPolygons(ls, ps) {
+		t.Error("LinesIntersectPolygons wrong")
+	}
+}
+
+func TestDensify(t *testing.T) {
+	tests := []struct {
+		in, want string
+		tol      float64
+	}{
+		{`{"type":"LineString","coordinates":[[50, 50], [51, 51]]}`, `{"type":"LineString","coordinates":[[50,50],[50.125,50.125],[50.25,50.25],[50.375,50.375],[50.5,50.5],[50.625,50.625],[50.75,50.75],[50.875,50.875],[51,51]]}`, 10},
+		{`{"type":"LineString","coordinates":[[-73.949247, 40.796860],[-73.973017, 40.764323]]}`, `{"type":"LineString","coordinates":[[-73.949247,40.79686],[-73.973017,40.764323]]}`, 10},
+		{`{"type":"Polygon","coordinates":[[[10,10],[11,10],[11,11],[10,11],[10,10]]]}`, `{"type":"Polygon","coordinates":[[[10,10],[10.25,10],[10.5,10],[10.75,10],[11,10],[11,11],[10.75,11],[10.5,11],[10.25,11],[10,11],[10,10]]]}`, 10},
+	}
+	for _, tt := range tests {
+		d := mustJSON(t, tt.in)
+		var got any
+		var ok bool
+		if strings.Contains(tt.in, "Polygon") {
+			got, ok = DensifyPolygons(d, tt.tol)
+		} else {
+			got, ok = DensifyLines(d, tt.tol)
+		}
+		if !ok || types.FormatDynamic(got) != tt.want {
+			t.Errorf("densify %s = %s, %v", tt.in, types.FormatDynamic(got), ok)
+		}
+	}
+	if _, ok := DensifyLines(mustJSON(t, `{"type":"LineString","coordinates":[[1,1],[2,2]]}`), 0); ok {
+		t.Error("tolerance 0 accepted")
+	}
+	if _, ok := DensifyPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[10,900],[11,10],[11,11],[10,11],[10,10]]]}`), 10); ok {
+		t.Error("invalid polygon accepted")
+	}
+}
+
+func TestSimplify(t *testing.T) {
+	line := mustJSON(t, `{"type":"LineString","coordinates":[[-73.97033169865608,40.789063020152824],[-73.97039607167244,40.78897975920816],[-73.9704617857933,40.78888837512432],[-73.97052884101868,40.7887949601531],[-73.9706052839756,40.788698498903564],[-73.97065222263336,40.78862640672032],[-73.97072866559029,40.78852791445617],[-73.97079303860664,40.788434498977836]]}`)
+	got, ok := SimplifyLines(line, 10)
+	if want := `{"type":"LineString","coordinates":[[-73.97033169865608,40.789063020152824],[-73.97079303860664,40.788434498977836]]}`; !ok || types.FormatDynamic(got) != want {
+		t.Errorf("SimplifyLines = %s", types.FormatDynamic(got))
+	}
+	if _, ok := SimplifyLines(mustJSON(t, `{"type":"LineString","coordinates":[[1, 1],[2,2]]}`), -1); ok {
+		t.Error("negative tolerance accepted")
+	}
+	if _, ok := SimplifyLines(mustJSON(t, `{"type":"LineString","coordinates":[[1.1, 1.1],[1.2,1.2]]}`), 100000); ok {
+		t.Error("line collapsing to a point accepted")
+	}
+	if _, ok := SimplifyPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[5,48],[5,48]]]}`), 10); ok {
+		t.Error("invalid polygon accepted")
+	}
+	poly := mustJSON(t, `{"type":"Polygon","coordinates":[[[5,48],[0,50],[0,47],[4,47],[5,48]]]}`)
+	if _, ok := SimplifyPolygons(poly, -0.1); ok {
+		t.Error("negative tolerance accepted")
+	}
+	if got, ok := SimplifyPolygons(poly, 10); !ok || types.FormatDynamic(got) != `{"type":"Polygon","coordinates":[[[5.0,48.0],[0.0,50.0],[0.0,47.0],[4.0,47.0],[5.0,48.0]]]}` {
+		t.Errorf("SimplifyPolygons = %s", types.FormatDynamic(got))
+	}
+}
+
+func TestPointBuffer(t *testing.T) {
+	c := LngLat{-115.1745008278, 36.1497251277}
+	ring, ok := PointBuffer(c, 20000, 10)
+	if !ok {
+		t.Fatal("PointBuffer rejected valid input")
+	}
+	ps, ok := BuildPolygons([][][]LngLat{{ring}})
+	if !ok {
+		t.Fatal("buffer ring is not a valid polygon")
+	}
+	// Every vertex lies between the radius and radius + tolerance.
+	for _, v := range ring {
+		d, _ := Distance(c, v)
+		if d < 20000-1e-6 || d > 20010+1e-6 {
+			t.Fatalf("vertex %v at %v m", v, d)
+		}
+	}
+	if !ps.Contains(c) {
+		t.Error("buffer does not contain its center")
+	}
+	for _, bad := range []struct {
+		c      LngLat
+		r, tol float64
+	}{{LngLat{200, 1}, 0.1, 10}, {LngLat{10, 10}, -1, 10}, {LngLat{10, 10}, 100, 1e-9}} {
+		if _, ok := PointBuffer(bad.c, bad.r, bad.tol); ok {
+			t.Errorf("PointBuffer(%v, %v, %v) accepted", bad.c, bad.r, bad.tol)
+		}
+	}
+}
