@@ -13,13 +13,17 @@ import (
 // decompression and a byte order mark): one of the Format constants, or
 // "" with a reason ("empty", "binary data", …) when none fits.
 //
-// A JSON object whose first key is "records" is an Event Hubs payload,
+// An Avro object container file is an Event Hubs Capture file. A JSON
+// object whose first key is "records" is an Event Hubs payload,
 // "tables" a Log Analytics response and "value" a REST page; other
 // objects are AzureActivity rows when they carry column names such as
 // TimeGenerated, diagnostic records otherwise. An array is rows or REST
 // events by the keys of its first element. Text whose first line names
 // AzureActivity columns, separated by commas, is a CSV export.
 func Detect(head []byte) (format, reason string) {
+	if bytes.HasPrefix(head, avroMagic) {
+		return FormatEventHub, "" // Event Hubs Capture (Avro)
+	}
 	i := jsonx.SkipSpace(head, 0)
 	if i >= len(head) {
 		return "", "empty"

@@ -4,7 +4,7 @@
 //   - storage: diagnostic-setting export to a storage account (PT1H.json
 //     files of JSON lines, usually in an insights-activity-logs/ tree);
 //   - eventhub: Event Hubs payloads, {"records":[…]} documents, one or many
-//     per file;
+//     per file, or Event Hubs Capture Avro files holding such payloads;
 //   - rest: REST API / az monitor activity-log list output, a JSON array of
 //     events (or {"value":[…]} pages);
 //   - loganalytics: Log Analytics query API responses ({"tables":[…]});
@@ -104,7 +104,7 @@ type reader struct {
 
 // Read streams the AzureActivity records of the given paths to emit.
 // A path may be a file, a directory (walked recursively, reading files
-// named *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt or *.gz and skipping
+// named *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt, *.avro or *.gz and skipping
 // hidden entries), a glob pattern, or "-" for standard input. Each record passed
 // to emit is a new allocation the callee may keep.
 //
@@ -244,7 +244,7 @@ func expand(paths []string) ([]string, error) {
 
 // dataExts are the file name endings read when walking a directory
 // (files named explicitly are always read).
-var dataExts = []string{".json", ".jsonl", ".ndjson", ".csv", ".log", ".txt", ".gz"}
+var dataExts = []string{".json", ".jsonl", ".ndjson", ".csv", ".log", ".txt", ".gz", ".avro"}
 
 func isDataFile(name string) bool {
 	name = strings.ToLower(name)
@@ -331,7 +331,13 @@ func (rd *reader) decodeStream(name string, r io.Reader) error {
 		} else {
 			err = rd.readLines(br, rd.decodeRowLine)
 		}
-	case FormatEventHub, FormatREST, FormatLogAnalytics:
+	case FormatEventHub:
+		if magic, _ := br.Peek(len(avroMagic)); bytes.Equal(magic, avroMagic) {
+			err = rd.readAvroCapture(br)
+		} else {
+			err = rd.readJSONStream(br, format)
+		}
+	case FormatREST, FormatLogAnalytics:
 		err = rd.readJSONStream(br, format)
 	case FormatCSV:
 		err = rd.readCSV(br)

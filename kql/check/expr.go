@@ -256,7 +256,7 @@ func comparable(a, b types.Type) bool {
 }
 
 // rowFuncs are the window functions that need serialized input.
-var rowFuncs = map[string]bool{"row_number": true, "prev": true, "next": true, "row_cumsum": true, "row_rank_dense": true, "row_rank_min": true, "row_window_session": true}
+var rowFuncs = map[string]bool{"row_rank": true, "row_number": true, "prev": true, "next": true, "row_cumsum": true, "row_rank_dense": true, "row_rank_min": true, "row_window_session": true}
 
 func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Type {
 	name := call.Fun.Name
@@ -327,7 +327,7 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 			}
 		}
 		switch name {
-		case "row_number", "row_rank_dense", "row_rank_min":
+		case "row_number", "row_rank", "row_rank_dense", "row_rank_min":
 			return types.Long
 		case "row_window_session":
 			return types.DateTime

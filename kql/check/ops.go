@@ -142,6 +142,7 @@ func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sc
 		return out
 	case *syntax.SerializeOp:
 		out := cloneSchema(in)
+		rs.serialized = true
 		c.extendItems(op.Items, out, sc, rs)
 		return out
 	case *syntax.AsOp:

@@ -66,6 +66,9 @@ func (c *checker) opMore(op syntax.Operator, in *batch.Schema, sc *scope) (*batc
 		if op.Limit != nil {
 			c.countExpr(op.Limit, sc)
 		}
+		if idx, ok := OpParam(op.Params, "with_itemindex"); ok && idx != "" {
+			setField(sub, batch.Field{Name: idx, Type: types.Long})
+		}
 		out := &batch.Schema{Open: in.Open}
 		for _, f := range in.Fields {
 			if sub.Index(f.Name) < 0 {

@@ -227,7 +227,7 @@ func (c *compiler) ident(id *syntax.Ident) (*cexpr, error) {
 	if c.schema != nil {
 		if i := c.schema.Index(id.Name); i >= 0 {
 			t := c.schema.Fields[i].Type
-			return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) { return b.Cols[i], nil }}, nil
+			return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) { return columnAt(b, i, id.Name) }}, nil
 		}
 	}
 	bnd := c.p.env.lookup(id.Name)
@@ -250,6 +250,15 @@ func (c *compiler) ident(id *syntax.Ident) (*cexpr, error) {
 		return c.userCall(&syntax.CallExpr{Fun: id, Lparen: id.End(), Rparen: id.End()}, bnd)
 	}
 	return nil, c.errorf(id, "%s is a table, not a scalar", id.Name)
+}
+
+// columnAt returns column i of b, or an error when an expression that
+// refers to a column is evaluated without a row context.
+func columnAt(b *batch.Batch, i int, name string) (*batch.Column, error) {
+	if i >= len(b.Cols) {
+		return nil, fmt.Errorf("column %s is not available here", name)
+	}
+	return b.Cols[i], nil
 }
 
 // mapValues builds an expression that applies fn row by row to the values
@@ -868,13 +877,13 @@ func (c *compiler) call(e *syntax.CallExpr) (*cexpr, error) {
 		if ok && c.schema != nil {
 			if i := c.schema.Index(lit.Value); i >= 0 {
 				t := c.schema.Fields[i].Type
-				return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) { return b.Cols[i], nil }}, nil
+				return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) { return columnAt(b, i, lit.Value) }}, nil
 			}
 		}
 		return c.compile(e.Args[1])
 	case "pack_all", "bag_pack_all":
 		return c.packAll(e)
-	case "row_number", "prev", "next", "row_cumsum":
+	case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank":
 		if !c.window {
 			return nil, c.errorf(e, "%s() needs serialized input", name)
 		}
@@ -1068,6 +1077,16 @@ func (c *compiler) userCall(e *syntax.CallExpr, bnd *binding) (*cexpr, error) {
 	for _, st := range fn.Body {
 		switch st := st.(type) {
 		case *syntax.LetStmt:
+			if _, isFn := st.Value.(*syntax.FuncLit); !isFn && !sub.p.isTabular(st.Value) {
+				// A scalar let in a function body may use the
+				// parameters, which can depend on the row.
+				ce, err := sub.compile(st.Value)
+				if err != nil {
+					return nil, err
+				}
+				sub.p.env.vars[st.Name.Name] = &binding{expr: ce}
+				continue
+			}
 			if err := sub.p.let(st); err != nil {
 				return nil, err
 			}

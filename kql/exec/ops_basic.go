@@ -129,7 +129,7 @@ func hasWindow(items []syntax.Expr) bool {
 		inspect(it, func(n any) {
 			if c, ok := n.(*syntax.CallExpr); ok {
 				switch c.Fun.Name {
-				case "row_number", "prev", "next", "row_cumsum":
+				case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank":
 					found = true
 				}
 			}

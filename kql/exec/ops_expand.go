@@ -572,6 +572,32 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 			}
 			return bld.build(), nil
 		}}, nil
+	case "row_rank_min", "row_rank_dense", "row_rank":
+		if len(args) < 1 {
+			return nil, c.errorf(e, "%s() needs a column", e.Fun.Name)
+		}
+		x := args[0]
+		dense := e.Fun.Name == "row_rank_dense"
+		return &cexpr{t: types.Long, eval: func(b *batch.Batch) (*batch.Column, error) {
+			xc, err := x.run(b)
+			if err != nil {
+				return nil, err
+			}
+			out := &batch.Column{Type: types.Long, Len: b.Len, Ints: make([]int64, b.Len)}
+			var rank int64
+			for i := 0; i < b.Len; i++ {
+				same := i > 0 && types.SortCompare(valueAt(xc, i), valueAt(xc, i-1)) == 0
+				switch {
+				case same:
+				case dense:
+					rank++
+				default:
+					rank = int64(i) + 1
+				}
+				out.Ints[i] = rank
+			}
+			return out, nil
+		}}, nil
 	case "row_cumsum":
 		if len(args) < 1 {
 			return nil, c.errorf(e, "row_cumsum() needs a column")

@@ -69,6 +69,9 @@ var geoFuncs = []*Func{
 	scalar("geo_polygon_simplify", 1, 2, sig(types.Dynamic, aDyn, aNum), evalPolygonSimplify),
 	scalar("geo_point_buffer", 3, 4, sig(types.Dynamic, aNum, aNum, aNum, aNum), evalPointBuffer),
 	scalar("geo_intersection_line_with_polygon", 2, 2, sig(types.Dynamic, aDyn, aDyn), evalIntersectionLineWithPolygon),
+	scalar("geo_h3cell_level", 1, 1, sig(types.Int, aStr), evalH3CellLevel),
+	scalar("geo_h3cell_parent", 1, 2, sig(types.String, aStr, aInt), evalH3CellParent),
+	scalar("geo_h3cell_children", 1, 2, sig(types.Dynamic, aStr, aInt), evalH3CellChildren),
 	scalar("geo_intersects_line_with_polygon", 2, 2, sig(types.Bool, aDyn, aDyn), evalIntersectsLineWithPolygon),
 }
 
@@ -496,4 +499,41 @@ func evalIntersectsLineWithPolygon(_ *Context, a []types.Value) (types.Value, er
 		return nullBool, nil
 	}
 	return types.NewBool(geo.LinesIntersectPolygons(ls, ps)), nil
+}
+
+// H3 cell indexes.
+
+func evalH3CellLevel(_ *Context, a []types.Value) (types.Value, error) {
+	l, ok := geo.H3CellLevel(argStr(a[0]))
+	if !ok {
+		return nullInt, nil
+	}
+	return types.NewInt(int64(l)), nil
+}
+
+func evalH3CellParent(_ *Context, a []types.Value) (types.Value, error) {
+	token := argStr(a[0])
+	l, ok := geo.H3CellLevel(token)
+	if !ok {
+		return emptyString, nil
+	}
+	r, ok := argOptLong(a, 1, int64(l-1))
+	if !ok || r < 0 || r > int64(l) {
+		return emptyString, nil
+	}
+	p, _ := geo.H3CellParent(token, int(r))
+	return types.NewString(p), nil
+}
+
+func evalH3CellChildren(_ *Context, a []types.Value) (types.Value, error) {
+	token := argStr(a[0])
+	l, ok := geo.H3CellLevel(token)
+	if !ok {
+		return nullDynamic, nil
+	}
+	r, ok := argOptLong(a, 1, int64(l+1))
+	if !ok || r < int64(l) || r > geo.MaxH3Resolution {
+		return nullDynamic, nil
+	}
+	return stringsDyn(geo.H3CellChildren(token, int(r)))
 }

@@ -12,13 +12,13 @@ import (
 // initialisation from the per-area tables and never modified afterwards.
 var catalog, sortedNames = buildCatalog(
 	stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
-	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs,
+	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs,
 )
 
 // allEntries returns every catalogue entry, duplicates included, for tests.
 func allEntries() [][]*Func {
 	return [][]*Func{stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
-		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs}
+		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs}
 }
 
 func buildCatalog(tables ...[]*Func) (map[string]*Func, []string) {
@@ -62,7 +62,7 @@ var aliases = [][2]string{
 	{"any", "take_any"}, {"anyif", "take_anyif"}, {"argmax", "arg_max"}, {"argmin", "arg_min"},
 	{"columnifexists", "column_ifexists"}, {"pack", "bag_pack"}, {"pack_dictionary", "bag_pack"},
 	{"datepart", "datetime_part"}, {"datetimeadd", "datetime_add"}, {"datetimediff", "datetime_diff"},
-	{"getmonth", "monthofyear"},
+	{"getmonth", "monthofyear"}, {"array_iif", "array_iff"},
 }
 
 // named wraps a result rule so that its errors name the function.

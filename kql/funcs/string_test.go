@@ -181,3 +181,31 @@ func TestSimpleScalarsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+func TestExtraFunctions(t *testing.T) {
+	runScalarCases(t, []scalarCase{
+		{"repeat", args(S("a"), L(3)), `["a","a","a"]`},
+		{"repeat", args(L(1), L(0)), `[]`},
+		{"indexof_regex", args(S("abcabc"), S("a.c")), "0"},
+		{"indexof_regex", args(S("abcabc"), S("a.c"), L(1)), "3"},
+		{"indexof_regex", args(S("abcabc"), S("a.c"), L(0), L(-1), L(2)), "3"},
+		{"indexof_regex", args(S("abcabc"), S("x")), "-1"},
+		{"parse_csv", args(S(`aa,"b,b,b",cc,"Escaping quotes: ""Title""","line1
+line2"`)), `["aa","b,b,b","cc","Escaping quotes: \"Title\"","line1\nline2"]`},
+		{"has_any_index", args(S("this is an example"), J(`["this","example"]`)), "0"},
+		{"has_any_index", args(S("this is an example"), J(`["not","example"]`)), "1"},
+		{"has_any_index", args(S("this is an example"), J(`["not","found"]`)), "-1"},
+		// base64 guid documentation examples. The guid byte layout is .NET's
+		// (first three groups little-endian), which the encode example
+		// confirms; the decode page prints the third group unswapped
+		// (754c), which would not round-trip, so the .NET layout is kept.
+		{"base64_decode_toguid", args(S("JpbpECu8dUy7Pv5gbeJXAA==")), "10e99626-bc2b-4c75-bb3e-fe606de25700"},
+		{"base64_decode_toguid", args(S("8jMxriJurkmwahbmqbIS6w==")), "ae3133f2-6e22-49ae-b06a-16e6a9b212eb"},
+		{"base64_encode_fromguid", args(types.NewGuid("ae3133f2-6e22-49ae-b06a-16e6a9b212eb")), "8jMxriJurkmwahbmqbIS6w=="},
+		{"parse_command_line", args(S(`echo "hello world!" print$?`), S("windows")), `["echo","hello world!","print$?"]`},
+		{"parse_command_line", args(S(`a\\\"b "c d"\\`), S("windows")), `["a\\\"b","c d\\\\"]`},
+		{"jaccard_index", args(J(`[1,2,3]`), J(`[1,2,3,4]`)), "0.75"},
+		{"to_utf8", args(S("Ab")), "[65,98]"},
+		{"array_iif", args(J(`[true,false]`), L(1), L(0)), "[1,0]"},
+	})
+}

@@ -482,3 +482,47 @@ func TestPointBuffer(t *testing.T) {
 		}
 	}
 }
+
+func TestH3Index(t *testing.T) {
+	if l, ok := H3CellLevel("862a1072fffffff"); !ok || l != 6 {
+		t.Errorf("H3CellLevel = %v, %v", l, ok)
+	}
+	for _, bad := range []string{"abc", "123", "", "862a1072ffffff7", "0862a1072fffffff0", "xyz"} {
+		if _, ok := H3CellLevel(bad); ok {
+			t.Errorf("H3CellLevel(%q) accepted", bad)
+		}
+	}
+	if p, ok := H3CellParent("862a1072fffffff", 5); !ok || p != "852a1073fffffff" {
+		t.Errorf("H3CellParent = %v, %v", p, ok)
+	}
+	for _, res := range []int{15, 100, -1, 7} {
+		if p, ok := H3CellParent("862a1072fffffff", res); ok {
+			t.Errorf("H3CellParent(res %d) = %q accepted", res, p)
+		}
+	}
+	ch, ok := H3CellChildren("862a1072fffffff", 7)
+	want := []string{"872a10728ffffff", "872a10729ffffff", "872a1072affffff", "872a1072bffffff", "872a1072cffffff", "872a1072dffffff", "872a1072effffff"}
+	if !ok || strings.Join(ch, ",") != strings.Join(want, ",") {
+		t.Errorf("H3CellChildren = %v", ch)
+	}
+	if ch, ok := H3CellChildren("862a1072fffffff", 9); !ok || len(ch) != 343 {
+		t.Errorf("H3CellChildren(+3) = %d cells", len(ch))
+	}
+	if _, ok := H3CellChildren("862a1072fffffff", 12); ok {
+		t.Error("H3CellChildren more than 5 levels down accepted")
+	}
+	// Base cell 4 is a pentagon: 6 children, and its K-axis child is invalid.
+	pent := "8009fffffffffff"
+	if ch, ok := H3CellChildren(pent, 1); !ok || len(ch) != 6 {
+		t.Errorf("pentagon children = %v", ch)
+	} else {
+		for _, c := range ch {
+			if _, ok := H3CellLevel(c); !ok {
+				t.Errorf("pentagon child %s invalid", c)
+			}
+		}
+	}
+	if _, ok := H3CellLevel("81087ffffffffff"); ok {
+		t.Error("pentagon K-axis child accepted")
+	}
+}

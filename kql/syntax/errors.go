@@ -30,9 +30,13 @@ func (l *ErrorList) Add(pos Position, msg string) {
 	*l = append(*l, &Error{Pos: pos, Msg: msg})
 }
 
-// Len, Swap and Less implement sort.Interface ordering by file, line, column.
-func (l ErrorList) Len() int      { return len(l) }
+// Len implements sort.Interface.
+func (l ErrorList) Len() int { return len(l) }
+
+// Swap implements sort.Interface.
 func (l ErrorList) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
+
+// Less implements sort.Interface, ordering by file, line, column and message.
 func (l ErrorList) Less(i, j int) bool {
 	a, b := l[i].Pos, l[j].Pos
 	if a.Filename != b.Filename {
