@@ -14,7 +14,7 @@ build:
 
 # Run the bundled CloudShell rule over the bundled demo dataset.
 demo: build
-	./$(BIN) hunt --data demo/data
+	./$(BIN) hunt --data demo --format table
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

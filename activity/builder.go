@@ -9,7 +9,8 @@ import (
 const DefaultBatchRows = 8192
 
 // Builder appends Records into columnar batches of up to N rows, building
-// only the requested columns. Repetitive string columns (operation, status,
+// only the requested columns. A missing EventSubmissionTimestamp and a
+// nil dynamic value are marked in the column's Nulls. Repetitive string columns (operation, status,
 // category, resource group, caller, …) are dictionary-encoded; the others
 // are plain string vectors.
 type Builder struct {
@@ -106,7 +107,14 @@ func (b *Builder) Append(r *Record) *batch.Batch {
 				c.Nulls = append(c.Nulls, !ok)
 			}
 		case d.dyn != nil:
-			c.Dyns = append(c.Dyns, d.dyn(r))
+			v := d.dyn(r)
+			c.Dyns = append(c.Dyns, v)
+			if v == nil && c.Nulls == nil {
+				c.Nulls = make([]bool, b.rows, b.n)
+			}
+			if c.Nulls != nil {
+				c.Nulls = append(c.Nulls, v == nil)
+			}
 		}
 		c.Len++
 	}

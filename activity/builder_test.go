@@ -73,7 +73,7 @@ func TestBuilderProjectionAndDict(t *testing.T) {
 	if corr := bt.Cols[3]; corr.Strs == nil || corr.Strs[1] != "c2" || corr.Len != 3 {
 		t.Errorf("CorrelationId = %+v", corr)
 	}
-	if d := bt.Cols[4]; d.Dyns[0] != "p" || d.Dyns[1] != nil {
+	if d := bt.Cols[4]; d.Dyns[0] != "p" || d.Dyns[1] != nil || d.IsNull(0) || !d.IsNull(1) || len(d.Nulls) != 3 {
 		t.Errorf("Properties_d = %+v", d)
 	}
 	b.Append(&recs[3])

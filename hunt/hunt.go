@@ -184,11 +184,56 @@ type alertSubject struct {
 	res rule.ResultSet
 }
 
+// Time is the time of the activity behind the alert, which time windows
+// and schedules judge: the alert's start time when the result has a
+// TimeGenerated column (the earliest TimeGenerated of the alert's rows);
+// otherwise the earliest value of a datetime column named timestamp over
+// the alert's rows (the hunting-query convention: the CloudShell rule's
+// hour bin); otherwise the start of the query window, or the run time.
 func (s *alertSubject) Time() time.Time {
+	if t, ok := s.resultTime(); ok {
+		return t
+	}
 	if !s.a.StartTime.IsZero() {
 		return s.a.StartTime
 	}
 	return s.a.RunTime
+}
+
+// resultTime returns the earliest timestamp of the alert's rows when the
+// result has no TimeGenerated column but has a datetime timestamp column.
+func (s *alertSubject) resultTime() (time.Time, bool) {
+	if s.res == nil || len(s.a.Rows) == 0 {
+		return time.Time{}, false
+	}
+	ts := -1
+	for ci, c := range s.res.Columns() {
+		if c.Name == "TimeGenerated" && c.Type == types.DateTime {
+			return time.Time{}, false
+		}
+		if ts < 0 && strings.EqualFold(c.Name, "timestamp") && c.Type == types.DateTime {
+			ts = ci
+		}
+	}
+	if ts < 0 {
+		return time.Time{}, false
+	}
+	var lo int64
+	found := false
+	for _, ri := range s.a.Rows {
+		v := s.res.Value(ri, ts)
+		if v.IsNull() {
+			continue
+		}
+		if !found || v.I < lo {
+			lo = v.I
+		}
+		found = true
+	}
+	if !found {
+		return time.Time{}, false
+	}
+	return types.TimeFromTicks(lo), true
 }
 
 func (s *alertSubject) Field(name string) (types.Value, bool) {

@@ -33,7 +33,7 @@ func TestDemoData(t *testing.T) {
 		t.Errorf("only %d records", len(recs))
 	}
 	first, last := recs[0].TimeGenerated, recs[0].TimeGenerated
-	sessions := map[string]bool{}
+	sessions := map[string]int64{}
 	lookalike, failed := 0, 0
 	for _, r := range recs {
 		first, last = min(first, r.TimeGenerated), max(last, r.TimeGenerated)
@@ -43,15 +43,32 @@ func TestDemoData(t *testing.T) {
 		rg := strings.ToLower(r.ResourceGroup)
 		switch {
 		case strings.HasPrefix(rg, "cloud-shell-storage-") && r.ActivityStatusValue == "Success":
-			sessions[r.Caller] = true
+			sessions[r.Caller] = r.TimeGenerated
 		case strings.HasPrefix(rg, "cloud-shell-storage-"):
 			failed++
 		case strings.Contains(rg, "cloud"):
 			lookalike++
 		}
 	}
-	if len(sessions) != 2 || !sessions["alice@contoso-demo.example"] || !sessions["bob@contoso-demo.example"] {
+	if len(sessions) != 2 || sessions["alice@contoso-demo.example"] == 0 || sessions["bob@contoso-demo.example"] == 0 {
 		t.Errorf("Cloud Shell sessions = %v", sessions)
+	}
+	// Each session is followed within the hour by role assignment and VM
+	// writes of the same caller, and both lie in the last day of the data.
+	const hour = int64(time.Hour / 100)
+	for caller, at := range sessions {
+		if last-at > 24*hour {
+			t.Errorf("%s: session more than a day before the end of the data", caller)
+		}
+		ops := map[string]bool{}
+		for _, r := range recs {
+			if r.Caller == caller && r.TimeGenerated >= at && r.TimeGenerated < at+hour {
+				ops[strings.ToLower(r.OperationNameValue)] = true
+			}
+		}
+		if !ops["microsoft.authorization/roleassignments/write"] || !ops["microsoft.compute/virtualmachines/write"] {
+			t.Errorf("%s: operations after the session = %v", caller, ops)
+		}
 	}
 	if failed == 0 || lookalike == 0 {
 		t.Errorf("failed listKeys %d, look-alike listKeys %d", failed, lookalike)

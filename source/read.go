@@ -156,8 +156,8 @@ func newReader(ctx context.Context, opts Options, emit func(*activity.Record) er
 		rd.dedupe = activity.NewDeduper(opts.DedupeWindow)
 	}
 	for _, c := range opts.Columns {
-		if _, ok := activity.LookupColumn(c); !ok {
-			return rd, fmt.Errorf("option Columns: AzureActivity has no column %q", c)
+		if _, ok := activity.ColumnIndex([]byte(c)); !ok {
+			return rd, fmt.Errorf("option Columns: AzureActivity has no column %q (names are case-sensitive)", c)
 		}
 	}
 	rd.need = activity.Needed(opts.Columns)
@@ -307,9 +307,11 @@ func (rd *reader) decodeStream(name string, r io.Reader) error {
 	format := rd.opts.Format
 	if format == "" || format == FormatAuto {
 		head, err := br.Peek(64 << 10)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) && len(head) == 0 {
 			return err
 		}
+		// A read error after some data (a truncated gzip file) comes back
+		// from the decoder once the data before it is read.
 		var why string
 		format, why = Detect(head)
 		if format == "" {

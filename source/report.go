@@ -19,6 +19,10 @@ const (
 	ReasonUnknownFormat = "unknown-format" // a file's content matches no known shape (binary, other text)
 )
 
+// fileLevel marks the reasons that concern a whole file (or its rest)
+// rather than one record.
+var fileLevel = map[string]bool{ReasonFileError: true, ReasonUnknownFormat: true}
+
 // Diagnostic locates one skipped record.
 type Diagnostic struct {
 	File   string // file path ("-" for standard input)
@@ -49,7 +53,7 @@ type Report struct {
 	Formats     map[string]int // files per detected shape
 	Read        int            // records decoded from input (loaded + skipped + set aside + duplicates)
 	Loaded      int            // records passed to the callback
-	Skipped     map[string]int // skipped records per reason
+	Skipped     map[string]int // skipped records per reason (file-error and unknown-format count files)
 	Examples    map[string][]Diagnostic
 	NonActivity map[string]int // events of other categories set aside, per category
 	Duplicates  int            // duplicate events removed
@@ -120,15 +124,31 @@ func (r *Report) Summary() string {
 		}
 		sb.WriteString("\n")
 	}
-	if n := r.TotalSkipped(); n > 0 {
-		fmt.Fprintf(&sb, "skipped %d record(s):\n", n)
-		for _, k := range sortedKeys(r.Skipped) {
+	var recReasons, fileReasons []string
+	nRec, nFile := 0, 0
+	for _, k := range sortedKeys(r.Skipped) {
+		if fileLevel[k] {
+			fileReasons = append(fileReasons, k)
+			nFile += r.Skipped[k]
+		} else {
+			recReasons = append(recReasons, k)
+			nRec += r.Skipped[k]
+		}
+	}
+	section := func(title string, n int, reasons []string) {
+		if n == 0 {
+			return
+		}
+		fmt.Fprintf(&sb, title, n)
+		for _, k := range reasons {
 			fmt.Fprintf(&sb, "  %s: %d\n", k, r.Skipped[k])
 			for _, d := range r.Examples[k] {
 				fmt.Fprintf(&sb, "    %s\n", d)
 			}
 		}
 	}
+	section("skipped %d record(s):\n", nRec, recReasons)
+	section("%d file problem(s):\n", nFile, fileReasons)
 	return sb.String()
 }
 

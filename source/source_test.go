@@ -140,6 +140,12 @@ func TestGzip(t *testing.T) {
 			t.Fatalf("record %d = %s", i, r.CorrelationId)
 		}
 	}
+	// A small truncated file: the lines before the cut still load.
+	small := gz(t, line("s1", "op/a", "Success", "2026-08-12T15:11:47Z")+"\n"+line("s2", "op/a", "Success", "2026-08-12T15:11:47Z")+"\n"+strings.Repeat(" ", 5000))
+	recs, rep, err = readString(t, "small.gz", string(small[:len(small)-12]), Options{})
+	if err != nil || len(recs) != 2 || rep.Skipped[ReasonFileError] != 1 {
+		t.Errorf("small truncated: err=%v recs=%d\n%s", err, len(recs), rep.Summary())
+	}
 	// Truncated inside the header.
 	_, rep, err = readString(t, "hdr.gz", string(z[:5]), Options{})
 	if err != nil || rep.Skipped[ReasonFileError] != 1 {

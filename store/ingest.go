@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -81,8 +82,28 @@ type ingest struct {
 	report   IngestReport
 	touched  map[string]bool
 	typesTag string
-	values   []parquet.Value
-	perm     []int
+	buffered int // rows buffered across partitions
+
+	// Files are written by up to Store.IngestWorkers goroutines.
+	sem     chan struct{}
+	wg      sync.WaitGroup
+	errMu   sync.Mutex
+	errSeen error
+}
+
+// setErr records the first error of a file writer.
+func (in *ingest) setErr(err error) {
+	in.errMu.Lock()
+	if in.errSeen == nil {
+		in.errSeen = err
+	}
+	in.errMu.Unlock()
+}
+
+func (in *ingest) firstErr() error {
+	in.errMu.Lock()
+	defer in.errMu.Unlock()
+	return in.errSeen
 }
 
 // Ingest stores the rows produced by src, described by schema, under the
@@ -112,7 +133,16 @@ func (s *Store) Ingest(ctx context.Context, src iter.Seq2[*batch.Batch, error], 
 	if err := in.checkSchema(); err != nil {
 		return IngestReport{}, err
 	}
+	workers := s.IngestWorkers
+	if workers < 1 {
+		workers = 1
+	}
+	in.sem = make(chan struct{}, workers)
 	err := in.run(src)
+	in.wg.Wait()
+	if err == nil {
+		err = in.firstErr()
+	}
 	if err == nil {
 		err = in.commit()
 	}
@@ -210,8 +240,15 @@ func (in *ingest) run(src iter.Seq2[*batch.Batch, error]) error {
 				in.parts[keys[r]] = p
 			}
 			in.appendRow(p, b, r)
+			in.buffered++
 			if p.n >= in.s.FileRows {
 				if err := in.flush(p); err != nil {
+					return err
+				}
+			} else if in.buffered >= in.s.FileRows+in.s.FileRows/2 {
+				// Bound memory when rows of many days are interleaved:
+				// write out the largest partition.
+				if err := in.flush(in.largest()); err != nil {
 					return err
 				}
 			}
@@ -230,6 +267,17 @@ func (in *ingest) run(src iter.Seq2[*batch.Batch, error]) error {
 		}
 	}
 	return nil
+}
+
+// largest returns the partition with the most buffered rows.
+func (in *ingest) largest() *partBuf {
+	var best *partBuf
+	for _, p := range in.parts {
+		if best == nil || p.n > best.n || (p.n == best.n && lessKey(p.key, best.key)) {
+			best = p
+		}
+	}
+	return best
 }
 
 func lessKey(a, b partKey) bool {
@@ -332,7 +380,10 @@ func (in *ingest) flush(p *partBuf) error {
 	if err := in.ctx.Err(); err != nil {
 		return err
 	}
-	perm := in.perm[:0]
+	if err := in.firstErr(); err != nil {
+		return err
+	}
+	perm := make([]int, 0, p.n)
 	if in.idIdx >= 0 {
 		ids, err := in.existingIDs(p.key)
 		if err != nil {
@@ -363,7 +414,6 @@ func (in *ingest) flush(p *partBuf) error {
 		}
 		return tc.ints[a] < tc.ints[b]
 	})
-	in.perm = perm
 	if len(perm) > 0 {
 		dirName := partitionDir(p.key.day, p.key.null)
 		dir := filepath.Join(in.s.dir, dirName)
@@ -378,9 +428,22 @@ func (in *ingest) flush(p *partBuf) error {
 		tmp := filepath.Join(dir, ".tmp-"+name)
 		in.temps = append(in.temps, tmp)
 		in.finals = append(in.finals, filepath.Join(dir, name))
-		if err := in.writeFile(tmp, p, perm); err != nil {
-			return fmt.Errorf("ingest: writing %s: %w", filepath.Join(dirName, name), err)
+		cols := p.cols
+		p.cols = make([]colBuf, len(in.fields))
+		rel := filepath.Join(dirName, name)
+		select {
+		case in.sem <- struct{}{}:
+		case <-in.ctx.Done():
+			return in.ctx.Err()
 		}
+		in.wg.Add(1)
+		go func() {
+			defer in.wg.Done()
+			defer func() { <-in.sem }()
+			if err := in.writeFile(tmp, cols, perm); err != nil {
+				in.setErr(fmt.Errorf("ingest: writing %s: %w", rel, err))
+			}
+		}()
 		in.report.Files = append(in.report.Files, filepath.Join(dirName, name))
 		in.report.RowsWritten += int64(len(perm))
 		if p.key.null {
@@ -392,6 +455,7 @@ func (in *ingest) flush(p *partBuf) error {
 		}
 	}
 	p.seq++
+	in.buffered -= p.n
 	p.n = 0
 	for i := range p.cols {
 		p.cols[i] = colBuf{}
@@ -418,20 +482,20 @@ func useDictionary(strs []string, perm []int) bool {
 }
 
 // parquetSchema builds the file schema for the buffered columns.
-func (in *ingest) parquetSchema(p *partBuf, perm []int) *parquet.Schema {
+func (in *ingest) parquetSchema(cols []colBuf, perm []int) *parquet.Schema {
 	g := parquet.Group{}
 	for i, f := range in.fields {
 		var node parquet.Node
 		switch f.Type {
 		case types.String, types.Guid:
 			node = parquet.String()
-			if useDictionary(p.cols[i].strs, perm) {
+			if useDictionary(cols[i].strs, perm) {
 				node = parquet.Encoded(node, &parquet.RLEDictionary)
 			}
 			node = parquet.Required(node)
 		case types.Dynamic:
 			node = parquet.String()
-			if useDictionary(p.cols[i].strs, perm) {
+			if useDictionary(cols[i].strs, perm) {
 				node = parquet.Encoded(node, &parquet.RLEDictionary)
 			}
 			node = parquet.Optional(node)
@@ -456,7 +520,7 @@ func bytesOf(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
-func (in *ingest) writeFile(path string, p *partBuf, perm []int) (err error) {
+func (in *ingest) writeFile(path string, cols []colBuf, perm []int) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -466,7 +530,7 @@ func (in *ingest) writeFile(path string, p *partBuf, perm []int) (err error) {
 			err = cerr
 		}
 	}()
-	schema := in.parquetSchema(p, perm)
+	schema := in.parquetSchema(cols, perm)
 	w := parquet.NewWriter(f, schema,
 		parquet.Compression(&parquet.Snappy),
 		parquet.KeyValueMetadata(typesKey, in.typesTag),
@@ -484,12 +548,13 @@ func (in *ingest) writeFile(path string, p *partBuf, perm []int) (err error) {
 	if rg <= 0 {
 		rg = DefaultRowGroupRows
 	}
+	vals := make([]parquet.Value, 0, min(rg, len(perm)))
 	for lo := 0; lo < len(perm); lo += rg {
 		hi := min(lo+rg, len(perm))
 		cws := w.ColumnWriters()
 		for i, fd := range in.fields {
-			vals := in.values[:0]
-			cb := &p.cols[i]
+			vals = vals[:0]
+			cb := &cols[i]
 			li := leaf[i]
 			for _, r := range perm[lo:hi] {
 				var v parquet.Value
@@ -520,7 +585,6 @@ func (in *ingest) writeFile(path string, p *partBuf, perm []int) (err error) {
 				}
 				vals = append(vals, v)
 			}
-			in.values = vals
 			if _, err := cws[li].WriteRowValues(vals); err != nil {
 				return fmt.Errorf("column %s: %w", fd.Name, err)
 			}

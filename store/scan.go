@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,8 +38,10 @@ type ScanStats struct {
 
 // Scan calls emit with batches holding the given columns of every stored
 // row whose TimeGenerated lies in [from, to]. A zero from or to leaves that
-// side open; when both are zero, rows with a null TimeGenerated are included
-// too. A nil columns slice means all columns. Batches hold at most one row
+// side open, as does a from at or before time.Unix(0, math.MinInt64) or a
+// to at or after time.Unix(0, math.MaxInt64) (the limits of a nanosecond
+// timestamp); when both sides are open, rows with a null TimeGenerated are
+// included too. A nil columns slice means all columns. Batches hold at most one row
 // group (RowGroupRows rows); strings come dictionary-encoded where the file
 // has dictionary pages. emit is called from one goroutine at a time, in
 // partition and file order; an error from emit stops the scan and is
@@ -194,14 +197,21 @@ func (s *Store) plan(columns []string, from, to time.Time) (*scanPlan, error) {
 		}
 	}
 	p.from, p.to = minTicks, maxTicks
-	if !from.IsZero() {
+	if !from.IsZero() && from.After(openFrom) {
 		p.from, p.bounded = types.TicksFromTime(from), true
 	}
-	if !to.IsZero() {
+	if !to.IsZero() && to.Before(openTo) {
 		p.to, p.bounded = types.TicksFromTime(to), true
 	}
 	return p, nil
 }
+
+// A from at or before openFrom, or a to at or after openTo, leaves that
+// side of the range open: no stored datetime lies beyond them.
+var (
+	openFrom = time.Unix(0, math.MinInt64)
+	openTo   = time.Unix(0, math.MaxInt64)
+)
 
 const (
 	minTicks = -1 << 63

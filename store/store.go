@@ -61,7 +61,7 @@ const (
 	// DefaultRowGroupRows is the default number of rows per row group.
 	DefaultRowGroupRows = 65536
 	// DefaultFileRows is the default maximum number of rows per file.
-	DefaultFileRows = 4 * DefaultRowGroupRows
+	DefaultFileRows = 2 * DefaultRowGroupRows
 
 	manifestName = "manifest.json"
 	typesKey     = "kqlhunt.types"
@@ -78,6 +78,8 @@ type Store struct {
 	FileRows int
 	// ScanWorkers is the number of files Scan decodes in parallel.
 	ScanWorkers int
+	// IngestWorkers is the number of files Ingest writes in parallel.
+	IngestWorkers int
 
 	mu       sync.Mutex
 	manifest manifest
@@ -109,7 +111,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, RowGroupRows: DefaultRowGroupRows, FileRows: DefaultFileRows, ScanWorkers: 2}
+	s := &Store{dir: dir, RowGroupRows: DefaultRowGroupRows, FileRows: DefaultFileRows, ScanWorkers: 2, IngestWorkers: 2}
 	data, err := os.ReadFile(filepath.Join(dir, manifestName))
 	switch {
 	case errors.Is(err, os.ErrNotExist):

@@ -604,3 +604,29 @@ func TestScanOrder(t *testing.T) {
 		t.Fatalf("days out of order: %v", days)
 	}
 }
+
+func TestOpenRangeSentinels(t *testing.T) {
+	s := newStore(t)
+	in := makeRows(0, 300, time.Minute) // includes null times
+	if _, err := s.Ingest(context.Background(), seq(in), testSchema, ""); err != nil {
+		t.Fatal(err)
+	}
+	count := func(from, to time.Time) int {
+		out, _ := scanAll(t, s, []string{"EventDataId"}, from, to)
+		n := 0
+		for _, b := range out {
+			n += b.Len
+		}
+		return n
+	}
+	all := count(time.Time{}, time.Time{})
+	if all != 300 {
+		t.Fatalf("open scan: %d rows", all)
+	}
+	if n := count(time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)); n != all {
+		t.Errorf("extreme bounds gave %d rows, want %d (null times included)", n, all)
+	}
+	if n := count(base, time.Unix(0, math.MaxInt64)); n >= all || n == 0 {
+		t.Errorf("lower bound only gave %d rows", n)
+	}
+}

@@ -1,6 +1,7 @@
-// Command gen writes the demo dataset: two days of Azure activity logs of a
-// fictional tenant, as an Event Hubs capture file (day one) and a
-// storage-account export tree (day two). It includes two Cloud Shell
+// Command gen writes the demo dataset: two days (2026-11-02 and 11-03, UTC)
+// of Azure activity logs of a fictional tenant, as an Event Hubs payload
+// file (received until 2026-11-03T12:00Z) and a storage-account export
+// tree (the rest). It includes two Cloud Shell
 // sessions, routine noise, look-alike resource groups, failed key listings,
 // a few sign-in records sharing the Event Hub, and a few events exported
 // twice. Output is deterministic: run `go run ./demo/gen` from the
@@ -245,21 +246,23 @@ func run(out string) error {
 			at := day.Add(time.Duration(g.rng.IntN(86400)) * time.Second)
 			g.op(at, users[3], subProd, "cloud-shell-storage-westeurope", "Microsoft.Storage", "storageAccounts", "cs11003200045a6b7c8", "listKeys/action", "Failure")
 		}
-		if day == day1 { // sign-ins reach only the Event Hub
+		if day == day1 { // sign-ins reach only the Event Hub (received before the split)
 			for i := 0; i < 6; i++ {
 				g.signIn(day.Add(time.Duration(g.rng.IntN(80000))*time.Second), users[g.rng.IntN(4)])
 			}
 		}
 	}
 
-	// Cloud Shell session 1: alice, day one, then privileged changes.
-	g.cloudShellSession(day1.Add(9*time.Hour+14*time.Minute+27*time.Second), users[0], "westeurope", "cs11003200045a6b7c8", [][4]string{
+	// Both sessions fall on day two, so that a rule looking back one day
+	// from the end of the data (2026-11-04T00:00Z) sees both.
+	// Cloud Shell session 1: alice, morning, then privileged changes.
+	g.cloudShellSession(day2.Add(8*time.Hour+14*time.Minute+27*time.Second), users[0], "westeurope", "cs11003200045a6b7c8", [][4]string{
 		{"rg-app-prod", "Microsoft.Authorization", "roleAssignments", "6f1d2c3b-4a59-4e68-8d7c-9b0a1f2e3d4c"},
 		{"rg-app-prod", "Microsoft.Compute", "virtualMachines", "app-vm-01"},
 		{"rg-app-prod", "Microsoft.Compute", "virtualMachines", "+runCommand/action"},
 		{"rg-net", "Microsoft.Network", "networkSecurityGroups", "nsg-app"},
 	})
-	// Cloud Shell session 2: bob, day two, in another region.
+	// Cloud Shell session 2: bob, afternoon, in another region.
 	g.cloudShellSession(day2.Add(16*time.Hour+40*time.Minute+3*time.Second), users[1], "northeurope", "cs21003200078d9e0f1", [][4]string{
 		{"rg-kv", "Microsoft.Authorization", "roleAssignments", "0c9b8a7d-6e5f-4a3b-9c2d-1e0f2a3b4c5d"},
 		{"rg-kv", "Microsoft.KeyVault", "vaults", "contoso-kv"},
@@ -268,9 +271,12 @@ func run(out string) error {
 
 	sort.SliceStable(g.recs, func(i, j int) bool { return g.recs[i].received.Before(g.recs[j].received) })
 
+	// The Event Hubs file holds what was received until noon of day two,
+	// the storage tree the rest.
+	split := day2.Add(12 * time.Hour)
 	var ehRecs, stRecs []record
 	for _, r := range g.recs {
-		if r.received.Before(day2) {
+		if r.received.Before(split) {
 			ehRecs = append(ehRecs, r)
 		} else {
 			stRecs = append(stRecs, r)
@@ -299,7 +305,7 @@ func run(out string) error {
 		eh.Write(mustJSON(map[string][]record{"records": ehRecs[i:end]}))
 		eh.WriteByte('\n')
 	}
-	if err := write(filepath.Join(out, "eventhub", "activity-2026-11-02.json"), eh.Bytes()); err != nil {
+	if err := write(filepath.Join(out, "eventhub", "activity-eventhub.json"), eh.Bytes()); err != nil {
 		return err
 	}
 	// Storage: one PT1H.json per subscription and hour of receipt, JSON

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"kqlhunt/batch"
 	"kqlhunt/kql/types"
@@ -223,4 +224,17 @@ func TestEmptyTableFromEnv(t *testing.T) {
 	if got := resultStrings(res); len(got) != 1 || got[0] != "0" {
 		t.Errorf("rows = %v, want 0", got)
 	}
+}
+
+// FuzzRun checks that no query text makes the engine panic.
+func FuzzRun(f *testing.F) {
+	for _, c := range execCases {
+		f.Add(c.q)
+	}
+	f.Add(cloudShellQuery)
+	f.Fuzz(func(t *testing.T, q string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_, _ = Run(ctx, q, Options{Now: testNow, MemoryLimit: 64 << 20})
+	})
 }

@@ -549,10 +549,67 @@ func (p *planner) planSource(src syntax.Expr, ops []syntax.Operator) (Node, erro
 		return nil, p.errorf(id, "unknown table %s", id.Name)
 	}
 	cols := neededColumns(ops, t.Schema())
-	return p.scan(t, cols), nil
+	n := p.scan(t, cols)
+	n.req.Preds = p.pushablePreds(ops, t.Schema())
+	return n, nil
 }
 
-func (p *planner) scan(t Table, cols []string) Node {
+// pushablePreds collects simple Column Op Constant conjuncts of the where
+// operators that directly follow a scan, as hints for the source.
+func (p *planner) pushablePreds(ops []syntax.Operator, s *batch.Schema) []Pred {
+	var preds []Pred
+	var add func(e syntax.Expr)
+	add = func(e syntax.Expr) {
+		switch x := e.(type) {
+		case *syntax.ParenExpr:
+			add(x.X)
+		case *syntax.BinaryExpr:
+			if x.Op == "and" {
+				add(x.X)
+				add(x.Y)
+				return
+			}
+			switch x.Op {
+			case "==", "!=", "<", "<=", ">", ">=", "=~", "has", "contains", "startswith", "endswith":
+			default:
+				return
+			}
+			id, ok := x.X.(*syntax.Ident)
+			if !ok || s.Index(id.Name) < 0 || p.env.lookup(id.Name) != nil && s.Index(id.Name) < 0 {
+				return
+			}
+			heavy := false
+			inspect(x.Y, func(n any) {
+				if c, ok := n.(*syntax.CallExpr); ok && (c.Fun.Name == "toscalar" || p.env.lookup(c.Fun.Name) != nil) {
+					heavy = true
+				}
+				if id, ok := n.(*syntax.Ident); ok {
+					if b := p.env.lookup(id.Name); b != nil && b.value == nil {
+						heavy = true
+					}
+				}
+			})
+			if heavy {
+				return
+			}
+			ce, err := p.compiler(nil).compile(x.Y)
+			if err != nil || !ce.konst {
+				return
+			}
+			preds = append(preds, Pred{Column: id.Name, Op: x.Op, Value: ce.val})
+		}
+	}
+	for _, op := range ops {
+		w, ok := op.(*syntax.WhereOp)
+		if !ok {
+			break
+		}
+		add(w.Pred)
+	}
+	return preds
+}
+
+func (p *planner) scan(t Table, cols []string) *scanNode {
 	req := ScanRequest{Columns: cols}
 	ts := p.q.opts.TimeScope
 	if ts != nil {

@@ -58,7 +58,7 @@ type Context struct {
 // regexCache is a small bounded cache of compiled patterns.
 type regexCache struct {
 	mu sync.Mutex
-	m  map[string]regexEntry
+	m  map[regexKey]regexEntry
 }
 
 // Func is one catalogue entry.
@@ -101,7 +101,8 @@ type Aggregator interface {
 // RowAggregator is implemented by aggregators that pick one row (arg_min,
 // arg_max): Row returns all argument values passed to Add for the chosen
 // row (the by-value first), which the executor uses to fill the returned
-// columns. Row returns nil when no row was chosen.
+// columns. Row returns nil when no row was chosen; the slice is valid until
+// the next Add.
 type RowAggregator interface {
 	Aggregator
 	Row() []types.Value

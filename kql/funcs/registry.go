@@ -85,25 +85,53 @@ type regexEntry struct {
 // maxCachedRegexes bounds the per-query regex cache.
 const maxCachedRegexes = 256
 
+// regexKey identifies a cached pattern: the pattern text and how it is
+// wrapped (plain, or anchored for trim_start / trim_end).
+type regexKey struct {
+	wrap uint8
+	pat  string
+}
+
+// Pattern wrappings.
+const (
+	wrapNone  uint8 = iota
+	wrapStart       // ^(?:pat)+
+	wrapEnd         // (?:pat)+$
+)
+
 // Regexp returns the compiled form of a Kusto (RE2) pattern, caching it for
 // the rest of the query. A nil Context compiles without caching.
 func (c *Context) Regexp(pattern string) (*regexp.Regexp, error) {
-	if c == nil {
-		return compileRegex(pattern)
+	return c.regexp(wrapNone, pattern)
+}
+
+func (c *Context) regexp(wrap uint8, pattern string) (*regexp.Regexp, error) {
+	full := func() string {
+		switch wrap {
+		case wrapStart:
+			return `^(?:` + pattern + `)+`
+		case wrapEnd:
+			return `(?:` + pattern + `)+$`
+		}
+		return pattern
 	}
+	if c == nil {
+		return compileRegex(full())
+	}
+	k := regexKey{wrap, pattern}
 	rc := &c.regexes
 	rc.mu.Lock()
-	e, ok := rc.m[pattern]
+	e, ok := rc.m[k]
 	rc.mu.Unlock()
 	if ok {
 		return e.re, e.err
 	}
-	re, err := compileRegex(pattern)
+	re, err := compileRegex(full())
 	rc.mu.Lock()
 	if rc.m == nil || len(rc.m) >= maxCachedRegexes {
-		rc.m = make(map[string]regexEntry)
+		rc.m = make(map[regexKey]regexEntry)
 	}
-	rc.m[pattern] = regexEntry{re, err}
+	rc.m[k] = regexEntry{re, err}
 	rc.mu.Unlock()
 	return re, err
 }

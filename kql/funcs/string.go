@@ -245,7 +245,7 @@ func trimRegex(ctx *Context, a []types.Value, start, end bool) (types.Value, err
 		return types.NewString(s), nil
 	}
 	if start {
-		re, err := ctx.Regexp(`^(?:` + pat + `)+`)
+		re, err := ctx.regexp(wrapStart, pat)
 		if err != nil {
 			return types.Value{}, err
 		}
@@ -254,7 +254,7 @@ func trimRegex(ctx *Context, a []types.Value, start, end bool) (types.Value, err
 		}
 	}
 	if end {
-		re, err := ctx.Regexp(`(?:` + pat + `)+$`)
+		re, err := ctx.regexp(wrapEnd, pat)
 		if err != nil {
 			return types.Value{}, err
 		}

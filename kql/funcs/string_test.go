@@ -173,6 +173,7 @@ func TestSimpleScalarsDoNotAllocate(t *testing.T) {
 		{"iff", args(B(true), S("a"), S("b"))},
 		{"substring", args(S("hello"), L(1), L(2))},
 		{"ipv4_is_private", args(S("10.1.2.3"))},
+		{"has_ipv4", args(S("from 10.0.0.1 to"), S("10.0.0.1"))},
 	} {
 		f, _ := Lookup(c.name)
 		n := testing.AllocsPerRun(50, func() { _, _ = f.Eval(ctx, c.args) })

@@ -98,8 +98,6 @@ func PointInCircle(p, c LngLat, radius float64) (in, ok bool) {
 
 func rad(deg float64) float64 { return deg * math.Pi / 180 }
 
-func deg(r float64) float64 { return r * 180 / math.Pi }
-
 // Angle returns the clockwise angle in radians, in [0, 2π), at p2 from the
 // line [p1, p2] to the line [p2, p3]. ok is false for invalid coordinates
 // or when p2 equals or is antipodal to p1 or p3.

@@ -275,8 +275,8 @@ func TestPolygonMeasures(t *testing.T) {
 
 func TestPolygonInvalid(t *testing.T) {
 	for _, s := range []string{
-		`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`, // two distinct vertices
-		`{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10]]]}`,        // not closed
+		`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`,       // two distinct vertices
+		`{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10]]]}`,              // not closed
 		`{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}`, // bow tie
 		`{"type":"Polygon","coordinates":[]}`,
 		`{"type":"Polygon","coordinates":[[[0,0],[200,0],[10,10],[0,0]]]}`,

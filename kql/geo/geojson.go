@@ -1,10 +1,6 @@
 package geo
 
-import (
-	"math"
-
-	"kqlhunt/kql/types"
-)
+import "kqlhunt/kql/types"
 
 // GeoJSON shapes arrive as dynamic values (see kql/types/dynamic.go): a
 // property bag with "type" and "coordinates" (or "geometries"), whose
@@ -260,16 +256,4 @@ func CollectionValue(geoms []any) *types.Bag {
 		geoms = []any{}
 	}
 	return &types.Bag{Keys: []string{"type", "geometries"}, Vals: []any{"GeometryCollection", geoms}}
-}
-
-// normLng wraps a longitude into [-180, 180].
-func normLng(lng float64) float64 {
-	if lng >= -180 && lng <= 180 {
-		return lng
-	}
-	l := math.Mod(lng+180, 360)
-	if l < 0 {
-		l += 360
-	}
-	return l - 180
 }

@@ -137,3 +137,30 @@ func TestPositionColumnsCountCharacters(t *testing.T) {
 		t.Errorf("past-the-end position %+v", got)
 	}
 }
+
+func TestPathologicalInputs(t *testing.T) {
+	cases := []struct{ in, wantErr string }{
+		{strings.Repeat("(", 5000), "nested too deeply"},
+		{strings.Repeat("-", 5000) + "1", "nested too deeply"},
+		{"print dynamic(" + strings.Repeat("[", 5000), "nested too deeply"},
+		{strings.Repeat("f(", 5000), "nested too deeply"},
+		{"T | mv-apply x on (" + strings.Repeat("mv-apply x on (", 2000), "nested too deeply"},
+		{strings.Repeat("T | ", 2000), "unknown operator 'T'"},
+		{strings.Repeat("let f = (){", 500), "expected"},
+		{strings.Repeat(")]}", 500), "expected"},
+		{strings.Repeat("'", 501), "not terminated"},
+		{"T" + strings.Repeat(" | where x", 2000), ""},
+	}
+	for _, c := range cases {
+		_, err := Parse("p", c.in, nil)
+		if c.wantErr == "" {
+			if err != nil {
+				t.Errorf("%.30q...: %v", c.in, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+			t.Errorf("%.30q...: error %v, want one containing %q", c.in, err, c.wantErr)
+		}
+	}
+}

@@ -27,12 +27,19 @@ func isASCII(s string) bool {
 	return true
 }
 
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
+// lowerTable maps each byte to its ASCII lower-case form.
+var lowerTable = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		t[i] = c
 	}
-	return c
-}
+	return t
+}()
+
+func lowerASCII(c byte) byte { return lowerTable[c] }
 
 // matchAt reports whether needle occurs in hay at byte offset i, returning
 // the end offset of the match in hay.

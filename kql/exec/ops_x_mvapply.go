@@ -1,0 +1,257 @@
+package exec
+
+import (
+	"context"
+	"strings"
+
+	"kqlhunt/batch"
+	"kqlhunt/kql/check"
+	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
+)
+
+func init() {
+	registerOperator(planMvApply, "mv-apply")
+}
+
+// holderNode replays whatever batch its owner put in cur; it is the input
+// of a subquery planned once and run many times (mv-apply, partition).
+type holderNode struct {
+	schema *batch.Schema
+	cur    *batch.Batch
+}
+
+func (n *holderNode) Schema() *batch.Schema { return n.schema }
+
+func (n *holderNode) Run(_ context.Context, emit func(*batch.Batch) error) error {
+	if n.cur == nil || n.cur.Len == 0 {
+		return nil
+	}
+	return emit(n.cur)
+}
+
+// expandDynamic lists the elements mv-expand/mv-apply produce from v.
+func expandDynamic(v types.Value, bagArray bool) []any {
+	if v.Type != types.Dynamic {
+		if v.IsNull() || v.Type == types.Null {
+			return nil
+		}
+		return []any{types.ToDynamicElement(v)}
+	}
+	switch d := v.D.(type) {
+	case nil:
+		return nil
+	case []any:
+		return d
+	case *types.Bag:
+		out := make([]any, len(d.Keys))
+		for i, k := range d.Keys {
+			if bagArray {
+				out[i] = []any{k, d.Vals[i]}
+			} else {
+				out[i] = &types.Bag{Keys: []string{k}, Vals: []any{d.Vals[i]}}
+			}
+		}
+		return out
+	default:
+		return []any{d}
+	}
+}
+
+// planMvApply expands the items of every input row into a small table,
+// runs the subquery over it and appends the subquery's columns to the
+// row's columns (one output row per subquery row). The subquery is
+// planned once, over a holder node that each row refills.
+func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
+	op := o.(*syntax.MvApplyOp)
+	inS := in.Schema()
+	bagArray := false
+	for _, k := range []string{"bagexpansion", "kind"} {
+		if v, ok := check.OpParam(op.Params, k); ok && strings.EqualFold(v, "array") {
+			bagArray = true
+		}
+	}
+	limit := int64(-1)
+	if op.Limit != nil {
+		n, err := p.constInt(op.Limit)
+		if err != nil {
+			return nil, err
+		}
+		limit = n
+	}
+	idxName, _ := check.OpParam(op.Params, "with_itemindex")
+	c := p.compiler(inS)
+	sub := &batch.Schema{Fields: append([]batch.Field(nil), inS.Fields...)}
+	type item struct {
+		expr *cexpr
+		pos  int
+		to   types.Type
+		name string
+	}
+	var items []item
+	expanded := map[string]bool{}
+	for _, it := range op.Items {
+		ce, err := c.compile(it.X)
+		if err != nil {
+			return nil, err
+		}
+		name := ""
+		if ns := itemNames(it.X); len(ns) > 0 {
+			name = ns[0]
+		} else {
+			name = uniqueName("Column1", func(x string) bool { return expanded[x] })
+		}
+		t := types.Dynamic
+		if it.To != nil {
+			pt, ok := types.ParseType(it.To.Name)
+			if !ok {
+				return nil, p.errorf(it.To, "unknown type %q", it.To.Name)
+			}
+			t = pt
+		}
+		pos := sub.Index(name)
+		if pos >= 0 {
+			sub.Fields[pos].Type = t
+		} else {
+			pos = len(sub.Fields)
+			sub.Fields = append(sub.Fields, batch.Field{Name: name, Type: t})
+		}
+		expanded[name] = true
+		items = append(items, item{expr: ce, pos: pos, to: t, name: name})
+	}
+	idxPos := -1
+	if idxName != "" {
+		idxPos = sub.Index(idxName)
+		if idxPos < 0 {
+			idxPos = len(sub.Fields)
+			sub.Fields = append(sub.Fields, batch.Field{Name: idxName, Type: types.Long})
+		} else {
+			sub.Fields[idxPos].Type = types.Long
+		}
+		expanded[idxName] = true
+	}
+	holder := &holderNode{schema: sub}
+	var subNode Node = holder
+	if op.Sub != nil {
+		for _, so := range op.Sub.Ops {
+			n, err := p.planOp(so, subNode)
+			if err != nil {
+				return nil, err
+			}
+			subNode = n
+		}
+	}
+	subS := subNode.Schema()
+	// Output: the input columns (less those the items replace), then the
+	// subquery's new columns.
+	out := &batch.Schema{}
+	var fromIn []int // input column per output column, -1: from the subquery
+	var fromSub []int
+	for i, f := range inS.Fields {
+		if expanded[f.Name] {
+			continue
+		}
+		out.Fields = append(out.Fields, f)
+		fromIn = append(fromIn, i)
+		fromSub = append(fromSub, -1)
+	}
+	for j, f := range subS.Fields {
+		if out.Index(f.Name) >= 0 {
+			continue
+		}
+		out.Fields = append(out.Fields, f)
+		fromIn = append(fromIn, -1)
+		fromSub = append(fromSub, j)
+	}
+	return &funcNode{schema: out, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		// The holder is shared by the subquery plan: rows are applied one
+		// at a time.
+		return in.Run(ctx, func(b *batch.Batch) error {
+			cols := make([]*batch.Column, len(items))
+			for i, it := range items {
+				col, err := it.expr.run(b)
+				if err != nil {
+					return err
+				}
+				cols[i] = col
+			}
+			var outRows []int32 // input row per output row
+			var parts []*batch.Batch
+			for r := 0; r < b.Len; r++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				lists := make([][]any, len(items))
+				n := 0
+				for i := range items {
+					lists[i] = expandDynamic(valueAt(cols[i], r), bagArray)
+					n = max(n, len(lists[i]))
+				}
+				if limit >= 0 && int64(n) > limit {
+					n = int(limit)
+				}
+				sb := &batch.Batch{Schema: sub, Cols: make([]*batch.Column, len(sub.Fields)), Len: n}
+				sel := make([]int32, n)
+				for k := range sel {
+					sel[k] = int32(r)
+				}
+				for i := range inS.Fields {
+					sb.Cols[i] = gather(b.Cols[i], sel)
+				}
+				for i, it := range items {
+					bld := newBuilder(it.to, n)
+					for k := 0; k < n; k++ {
+						var d any
+						if k < len(lists[i]) {
+							d = lists[i][k]
+						}
+						switch {
+						case it.to == types.Dynamic:
+							bld.add(types.NewDynamic(d))
+						case d == nil:
+							bld.add(types.NullOf(it.to))
+						default:
+							bld.add(convertTo(types.FromDynamic(d), it.to))
+						}
+					}
+					sb.Cols[it.pos] = bld.build()
+				}
+				if idxPos >= 0 {
+					idx := make([]int64, n)
+					for k := range idx {
+						idx[k] = int64(k)
+					}
+					sb.Cols[idxPos] = &batch.Column{Type: types.Long, Len: n, Ints: idx}
+				}
+				holder.cur = sb
+				err := subNode.Run(ctx, func(ob *batch.Batch) error {
+					if ob.Len == 0 {
+						return nil
+					}
+					parts = append(parts, ob)
+					for k := 0; k < ob.Len; k++ {
+						outRows = append(outRows, int32(r))
+					}
+					return nil
+				})
+				holder.cur = nil
+				if err != nil {
+					return err
+				}
+			}
+			if len(outRows) == 0 {
+				return nil
+			}
+			subAll := concatBatches(subS, parts)
+			ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, len(out.Fields)), Len: len(outRows)}
+			for j := range out.Fields {
+				if fromIn[j] >= 0 {
+					ob.Cols[j] = gather(b.Cols[fromIn[j]], outRows)
+				} else {
+					ob.Cols[j] = subAll.Cols[fromSub[j]]
+				}
+			}
+			return emit(ob)
+		})
+	}}, nil
+}
