@@ -166,6 +166,25 @@ func TestNormalizeOldStyle(t *testing.T) {
 	}
 }
 
+func TestInferOperation(t *testing.T) {
+	cases := []struct {
+		name, opName, props, auth, want string
+	}{
+		{"cascade delete", "Delete Network Interface", `{"message":"Microsoft.Network/networkInterfaces/delete"}`, `{"action":"Microsoft.Resources/subscriptions/resourceGroups/delete"}`, "Microsoft.Network/networkInterfaces/delete"},
+		{"policy", "'audit' Policy action.", `{"message":"Microsoft.Authorization/policies/audit/action"}`, `{"action":"Microsoft.Network/VirtualNetworks/write"}`, "Microsoft.Authorization/policies/audit/action"},
+		{"already an operation", "Microsoft.Web/connections/dynamicInvoke/action", `{"message":"other"}`, `{"action":"Microsoft.Web/connections/write"}`, "Microsoft.Web/connections/dynamicInvoke/action"},
+		{"authorization only", "Update Incidents", `{"statusCode":"OK"}`, `{"action":"Microsoft.SecurityInsights/incidents/write"}`, "Microsoft.SecurityInsights/incidents/write"},
+		{"nothing better", "Some Operation", ``, ``, "Some Operation"},
+	}
+	for _, c := range cases {
+		r := &Record{OperationName: c.opName, Properties: c.props, Authorization: c.auth}
+		r.Normalize(false)
+		if r.OperationNameValue != c.want {
+			t.Errorf("%s: OperationNameValue = %q, want %q", c.name, r.OperationNameValue, c.want)
+		}
+	}
+}
+
 func TestParseDynamicText(t *testing.T) {
 	for in, want := range map[string]string{
 		`{"a":1}`: `{"a":1}`, ` [1,"x"] `: `[1,"x"]`, `plain text`: `"plain text"`, `{broken`: `"{broken"`, ``: `null`, `"q"`: `"q"`,

@@ -126,11 +126,10 @@ func unknownColumn(name string) error {
 	return fmt.Errorf("AzureActivity has no column %q (columns: %s)", name, strings.Join(ColumnNames(), ", "))
 }
 
-// derivedFrom lists, for columns Normalize can derive, the text columns
-// it derives them from (derivation from a dynamic column happens only when
-// that column is read anyway).
+// derivedFrom lists, for columns Normalize can derive, the columns it
+// derives them from.
 var derivedFrom = map[string][]string{
-	"Caller":                 {"Claims"},
+	"Caller":                 {"Claims", "Claims_d"},
 	"CallerIpAddress":        {"HTTPRequest"},
 	"SubscriptionId":         {"ResourceId"},
 	"ResourceGroup":          {"ResourceId"},
@@ -139,10 +138,10 @@ var derivedFrom = map[string][]string{
 	"_SubscriptionId":        {"SubscriptionId", "ResourceId"},
 	"ActivityStatusValue":    {"ActivityStatus"},
 	"ActivitySubstatusValue": {"ActivitySubstatus"},
-	"CategoryValue":          {"Category", "Properties"},
-	"OperationNameValue":     {"OperationName", "Authorization", "Properties"},
+	"CategoryValue":          {"Category", "Properties", "Properties_d"},
+	"OperationNameValue":     {"OperationName", "Authorization", "Authorization_d", "Properties", "Properties_d"},
 	"ResourceProviderValue":  {"OperationNameValue", "ResourceProvider"},
-	"Hierarchy":              {"Properties"},
+	"Hierarchy":              {"Properties", "Properties_d"},
 	"Authorization_d":        {"Authorization"},
 	"Claims_d":               {"Claims"},
 	"Properties_d":           {"Properties"},
@@ -176,7 +175,8 @@ func Needed(cols []string) []bool {
 
 // Sources returns the columns, beyond need, from which Normalize derives
 // the needed ones (transitively), or nil when there are none. A decoder
-// reads them only for records where MissingDerived reports a gap.
+// reads them, dynamic ones included, only for records where
+// MissingDerived reports a gap.
 func Sources(need []bool) []bool {
 	src := make([]bool, len(columns))
 	any := false

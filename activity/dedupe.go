@@ -15,8 +15,9 @@ const DefaultDedupeWindow = 4 << 20
 // correlation id, time, operation, status and resource id (inferred: no
 // document defines the identity of a diagnostic record).
 //
-// Only a 64-bit hash of each key is kept, in two generations of up to
-// limit entries: when the current generation fills, it becomes the old one
+// Only a 64-bit hash of each key is kept (about 10 bytes of map per event,
+// so some 90 MB at the default cap), in two generations of up to limit
+// entries: when the current generation fills, it becomes the old one
 // and the previous old one is dropped, so memory stays bounded and
 // duplicates are found as long as the copies are less than about limit
 // distinct events apart (exports put them in the same hour).

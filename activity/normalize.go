@@ -377,15 +377,25 @@ func (r *Record) Normalize(parseDynamic bool) {
 }
 
 // inferOperation derives OperationNameValue for rows that carry only the
-// localized OperationName (old-style exports): the authorization action,
-// then properties.message when it looks like an operation, then
-// OperationName itself (inferred).
+// legacy OperationName (old-style exports; inferred): OperationName when
+// it already is an operation ("Microsoft.Web/connections/write"), else
+// properties.message (which names the operation itself, also for cascade
+// deletes and policy actions, whose authorization action is the parent
+// operation's), else the authorization action, else OperationName.
 func inferOperation(r *Record) string {
-	if a := member(r.Authorization, r.AuthorizationD, "action"); strings.Contains(a, "/") {
-		return a
+	if looksLikeOperation(r.OperationName) {
+		return r.OperationName
 	}
-	if m := member(r.Properties, r.PropertiesD, "message"); strings.Contains(m, "/") && !strings.Contains(m, " ") {
+	if m := member(r.Properties, r.PropertiesD, "message"); looksLikeOperation(m) {
 		return m
 	}
+	if a := member(r.Authorization, r.AuthorizationD, "action"); looksLikeOperation(a) {
+		return a
+	}
 	return r.OperationName
+}
+
+// looksLikeOperation reports whether s has the provider/type/action form.
+func looksLikeOperation(s string) bool {
+	return strings.Count(s, "/") >= 1 && !strings.ContainsAny(s, " \t\n") && strings.IndexByte(s, '.') > 0
 }

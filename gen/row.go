@@ -228,7 +228,7 @@ func (b *builder) row(ev *event) []byte {
 	a := append(b.auth[:0], '{')
 	a = appendKV(a, "action", op.value)
 	a = appendKVBytes(a, "scope", b.rid)
-	if c != nil && ev.status != "Start" && r.IntN(6) == 0 {
+	if c != nil && ev.status != "Start" && r.IntN(10) == 0 {
 		a = append(a, `"evidence":{`...)
 		a = appendKV(a, "role", roles[r.IntN(len(roles))])
 		a = append(a, `"roleAssignmentScope":"/subscriptions/`...)
@@ -373,9 +373,7 @@ func (b *builder) row(ev *event) []byte {
 	}
 	o = appendKV(o, "CategoryValue", "Administrative")
 	if c != nil && c.user && ev.status != "Start" {
-		o = append(o, `"HTTPRequest":"{\"clientRequestId\":\"`...)
-		o = appendGUID(o, r)
-		o = append(o, `\",\"clientIpAddress\":\"`...)
+		o = append(o, `"HTTPRequest":"{\"clientRequestId\":\"\",\"clientIpAddress\":\"`...)
 		o = append(o, c.ip...)
 		o = append(o, `\",\"method\":\"`...)
 		o = append(o, op.method...)

@@ -121,32 +121,32 @@ func (cfg *Config) ruleOptions(r *rule.Rule) rule.Options {
 // engineFor returns the engine for r: the workspace, with the input-stage
 // exclusions in scope for r filtering its tables.
 func (cfg *Config) engineFor(r *rule.Rule) rule.Engine {
-	ws := cfg.Workspace
 	if cfg.Tuning == nil {
-		return ws.RuleEngine()
+		return cfg.Workspace.RuleEngine()
 	}
-	set := cfg.Tuning
-	var at time.Time
-	filtered := ws.WithInputFilter(func(table string, b *batch.Batch) ([]bool, error) {
-		keep, _, err := set.FilterBatch(r.ID, r.Name, table, b, at)
+	return &filteringEngine{ws: cfg.Workspace, set: cfg.Tuning, rule: r}
+}
+
+// filteringEngine runs each query over a fresh input-filtered view of the
+// workspace, so that every source row in the run's window is judged (and
+// counted in the audit) once per run, whatever the number of times the
+// query reads its table. Time-based exclusions on tables without a time
+// column are judged at the run time.
+type filteringEngine struct {
+	ws   *workspace.Workspace
+	set  *tune.Set
+	rule *rule.Rule
+}
+
+func (e *filteringEngine) Run(ctx context.Context, q string, from, to time.Time) (rule.ResultSet, error) {
+	filtered := e.ws.WithInputFilter(func(table string, b *batch.Batch) ([]bool, error) {
+		keep, _, err := e.set.FilterBatch(e.rule.ID, e.rule.Name, table, b, to)
 		return keep, err
 	})
-	return &timedEngine{inner: filtered.RuleEngine(), setAt: func(t time.Time) { at = t }}
+	return filtered.RuleEngine().Run(ctx, q, from, to)
 }
 
-// timedEngine records each run's time so input filters can judge
-// time-based exclusions that have no time column at the run time.
-type timedEngine struct {
-	inner rule.Engine
-	setAt func(time.Time)
-}
-
-func (e *timedEngine) Run(ctx context.Context, q string, from, to time.Time) (rule.ResultSet, error) {
-	e.setAt(to)
-	return e.inner.Run(ctx, q, from, to)
-}
-
-func (e *timedEngine) TablesRead(q string) ([]string, error) { return e.inner.TablesRead(q) }
+func (e *filteringEngine) TablesRead(q string) ([]string, error) { return e.ws.TablesRead(q) }
 
 // alertHook applies the alert-stage exclusions.
 func (cfg *Config) alertHook(r *rule.Rule, run rule.RunInfo, alerts []*alert.Alert) ([]*alert.Alert, error) {

@@ -71,6 +71,7 @@ func BenchmarkStorage50k(b *testing.B) {
 	data := benchLines(b, n, false)
 	b.Run("all-columns", func(b *testing.B) { benchRead(b, data, n, Options{}, true) })
 	b.Run("rule-columns", func(b *testing.B) { benchRead(b, data, n, Options{Columns: ruleColumns}, true) })
+	b.Run("rule-columns-1worker", func(b *testing.B) { benchRead(b, data, n, Options{Columns: ruleColumns, Workers: 1}, true) })
 }
 
 func BenchmarkRows50k(b *testing.B) {
@@ -78,6 +79,7 @@ func BenchmarkRows50k(b *testing.B) {
 	data := benchLines(b, n, true)
 	b.Run("all-columns", func(b *testing.B) { benchRead(b, data, n, Options{}, true) })
 	b.Run("rule-columns", func(b *testing.B) { benchRead(b, data, n, Options{Columns: ruleColumns}, true) })
+	b.Run("rule-columns-1worker", func(b *testing.B) { benchRead(b, data, n, Options{Columns: ruleColumns, Workers: 1}, true) })
 }
 
 // cpuTime returns the user+system CPU time of the process.

@@ -39,11 +39,6 @@ func (rd *reader) readCSV(r io.Reader) error {
 		}
 		cols[i] = c
 	}
-	// Cells are strings already: read derivation sources up front.
-	need := append([]bool(nil), rd.need...)
-	for i, s := range rd.sources {
-		need[i] = need[i] || s
-	}
 	line := 1 // start line of the last record read
 	for {
 		g.mark = cr.InputOffset()
@@ -80,9 +75,17 @@ func (rd *reader) readCSV(r io.Reader) error {
 		out := &activity.Record{}
 		var st rowState
 		for i, cell := range rec {
-			st.setText(out, cols[i], names[i], cell, need, rd.dyn)
+			st.setText(out, cols[i], names[i], cell, rd.cfg.need, rd.cfg.dyn)
 		}
-		if err := rd.finishRow(out, st, at); err != nil {
+		if src := rd.cfg.sources; src != nil && out.MissingDerived(rd.cfg.need) {
+			// A needed column must be derived: read what it derives from.
+			for i, cell := range rec {
+				if cols[i] >= 0 && src[cols[i]] {
+					st.setText(out, cols[i], names[i], cell, src, true)
+				}
+			}
+		}
+		if err := rd.apply(finishRow(out, st, at, rd.cfg.dyn)); err != nil {
 			return err
 		}
 	}

@@ -289,14 +289,9 @@ func clip(s string, n int) string {
 	return s
 }
 
-// decodeEventLine decodes one line of a storage export.
-func (rd *reader) decodeEventLine(line []byte, lineNo int) error {
-	return rd.handleEvent(line, Diagnostic{Line: lineNo})
-}
-
-// handleEvent decodes one event record and delivers it, recording a skip
-// at the given location when it cannot be decoded.
-func (rd *reader) handleEvent(data []byte, at Diagnostic) error {
+// decodeEventItem decodes and normalises one event record without
+// touching the reader's state, so that it can run on any goroutine.
+func (c *decodeConfig) decodeEventItem(data []byte, at Diagnostic) decoded {
 	data = jsonx.Trim(data)
 	if len(data) == 0 || data[0] != '{' {
 		if _, err := jsonx.Skip(data, 0); err != nil || len(data) == 0 {
@@ -304,10 +299,10 @@ func (rd *reader) handleEvent(data []byte, at Diagnostic) error {
 		} else {
 			at.Reason, at.Detail = ReasonNotObject, "expected a JSON object"
 		}
-		return rd.skipRec(at)
+		return decoded{skip: at}
 	}
 	rec := &activity.Record{}
-	res, err := decodeEvent(data, rec, rd.keep)
+	res, err := decodeEvent(data, rec, c.keep)
 	if err != nil {
 		if err == errNoTime || res.timeText != "" {
 			at.Reason = ReasonBadTime
@@ -315,9 +310,18 @@ func (rd *reader) handleEvent(data []byte, at Diagnostic) error {
 			at.Reason = ReasonInvalidJSON
 		}
 		at.Detail = err.Error()
-		return rd.skipRec(at)
+		return decoded{skip: at}
 	}
-	return rd.deliver(rec, res.nonActivity)
+	if res.nonActivity == "" {
+		rec.Normalize(c.dyn)
+	}
+	return decoded{rec: rec, nonActivity: res.nonActivity}
+}
+
+// handleEvent decodes one event record and delivers it, recording a skip
+// at the given location when it cannot be decoded.
+func (rd *reader) handleEvent(data []byte, at Diagnostic) error {
+	return rd.apply(rd.cfg.decodeEventItem(data, at))
 }
 
 func errDetail(err error) string {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -30,9 +31,20 @@ func TestProjectionMatchesFullRead(t *testing.T) {
 		{"Caller", "CallerIpAddress", "Hierarchy", "CategoryValue", "ResourceProviderValue", "Properties_d"},
 		{"SubscriptionId", "_ResourceId", "Resource", "ActivitySubstatusValue", "Claims_d"},
 	}
+	// Rows whose derivable columns must come from dynamic columns alone.
+	dynOnly := filepath.Join(t.TempDir(), "dyn.ndjson")
+	if err := os.WriteFile(dynOnly, []byte(`{"TimeGenerated":"2021-01-01T00:00:00Z","Claims_d":{"upn":"u@x.example"},"Properties_d":{"hierarchy":"t/s","eventCategory":"Policy","message":"Microsoft.X/y/write"},"Authorization_d":{"action":"Microsoft.X/y/write"}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inputs = append(inputs, dynOnly)
 	for _, in := range inputs {
 		full, _ := loadAll(t, in, Options{})
 		fullRows := rowsOf(t, full)
+		if in == dynOnly {
+			if r := fullRows[0]; r["Caller"] != "u@x.example" || r["Hierarchy"] != "t/s" || r["CategoryValue"] != "Policy" || r["OperationNameValue"] != "Microsoft.X/y/write" || r["ResourceProviderValue"] != "Microsoft.X" {
+				t.Errorf("derivation from dynamic columns: %v", r)
+			}
+		}
 		for _, cols := range projections {
 			part, rep := loadAll(t, in, Options{Columns: cols})
 			if len(part) != len(full) {

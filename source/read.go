@@ -27,6 +27,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -67,6 +68,10 @@ type Options struct {
 	// MaxExamples bounds the example diagnostics kept per skip reason; 0
 	// means 5.
 	MaxExamples int
+	// Workers is the number of goroutines decoding line-oriented input
+	// (storage exports, NDJSON rows); 0 means GOMAXPROCS. Records reach
+	// the callback in input order whatever the number.
+	Workers int
 	// Columns names the AzureActivity columns the caller will use; nil
 	// means all. The dynamic columns (Authorization_d, Claims_d,
 	// Properties_d) are parsed only when one of them is requested.
@@ -86,6 +91,24 @@ func (e errStop) Unwrap() error { return e.err }
 // keepSet says which raw JSON text columns a decoder keeps.
 type keepSet struct{ auth, claims, props, http bool }
 
+// decodeConfig is what decoders need to know about the projection. It is
+// read-only once built, so decoders may run on several goroutines.
+type decodeConfig struct {
+	dyn     bool    // parse the dynamic columns
+	need    []bool  // columns to decode, by position (activity.Needed)
+	sources []bool  // columns to decode when a derived one is missing (activity.Sources)
+	keep    keepSet // raw JSON text columns to keep
+	workers int     // decoding goroutines for line-oriented input
+}
+
+// decoded is the outcome of decoding one record: a normalised record
+// (possibly of another category, to set aside) or a skip.
+type decoded struct {
+	rec         *activity.Record
+	nonActivity string
+	skip        Diagnostic // Reason != "" when the record is skipped
+}
+
 // reader holds the state of one Read.
 type reader struct {
 	ctx     context.Context
@@ -93,10 +116,7 @@ type reader struct {
 	rep     *Report
 	emit    func(*activity.Record) error
 	dedupe  *activity.Deduper
-	dyn     bool
-	need    []bool  // columns to decode, by position (activity.Needed)
-	sources []bool  // columns to decode when a derived one is missing (activity.Sources)
-	keep    keepSet // raw JSON text columns to keep
+	cfg     decodeConfig
 	maxRec  int
 	file    string
 	counter int
@@ -160,8 +180,8 @@ func newReader(ctx context.Context, opts Options, emit func(*activity.Record) er
 			return rd, fmt.Errorf("option Columns: AzureActivity has no column %q (names are case-sensitive)", c)
 		}
 	}
-	rd.need = activity.Needed(opts.Columns)
-	rd.sources = activity.Sources(rd.need)
+	rd.cfg.need = activity.Needed(opts.Columns)
+	rd.cfg.sources = activity.Sources(rd.cfg.need)
 	// Event decoders take derived values straight from the raw JSON, so
 	// they keep a text column only when it (or its dynamic form) is
 	// requested.
@@ -176,8 +196,12 @@ func newReader(ctx context.Context, opts Options, emit func(*activity.Record) er
 		}
 		return false
 	}
-	rd.dyn = needs("Authorization_d") || needs("Claims_d") || needs("Properties_d")
-	rd.keep = keepSet{
+	rd.cfg.dyn = needs("Authorization_d") || needs("Claims_d") || needs("Properties_d")
+	rd.cfg.workers = opts.Workers
+	if rd.cfg.workers <= 0 {
+		rd.cfg.workers = runtime.GOMAXPROCS(0)
+	}
+	rd.cfg.keep = keepSet{
 		auth:   needs("Authorization") || needs("Authorization_d"),
 		claims: needs("Claims") || needs("Claims_d"),
 		props:  needs("Properties") || needs("Properties_d"),
@@ -326,12 +350,12 @@ func (rd *reader) decodeStream(name string, r io.Reader) error {
 	var err error
 	switch format {
 	case FormatStorage:
-		err = rd.readLines(br, rd.decodeEventLine)
+		err = rd.readLines(br, rd.cfg.decodeEventItem)
 	case FormatRows:
 		if c := firstByte(br); c == '[' {
 			err = rd.readJSONStream(br, format)
 		} else {
-			err = rd.readLines(br, rd.decodeRowLine)
+			err = rd.readLines(br, rd.cfg.decodeRowItem)
 		}
 	case FormatEventHub:
 		if magic, _ := br.Peek(len(avroMagic)); bytes.Equal(magic, avroMagic) {
@@ -395,7 +419,15 @@ func (rd *reader) tick() error {
 	return nil
 }
 
-// deliver finishes a decoded record: normalisation, routing of other
+// apply records the outcome of decoding one record.
+func (rd *reader) apply(d decoded) error {
+	if d.skip.Reason != "" {
+		return rd.skipRec(d.skip)
+	}
+	return rd.deliver(d.rec, d.nonActivity)
+}
+
+// deliver finishes a decoded, normalised record: routing of other
 // categories, deduplication, and the callback.
 func (rd *reader) deliver(rec *activity.Record, nonActivity string) error {
 	rd.rep.Read++
@@ -406,7 +438,6 @@ func (rd *reader) deliver(rec *activity.Record, nonActivity string) error {
 		rd.rep.NonActivity[nonActivity]++
 		return nil
 	}
-	rec.Normalize(rd.dyn)
 	if rd.dedupe != nil && rd.dedupe.Seen(rec) {
 		rd.rep.Duplicates++
 		return nil

@@ -87,12 +87,10 @@ func (st *rowState) setText(rec *activity.Record, col int, name, text string, ne
 	}
 }
 
-// finishRow checks and delivers a decoded row.
-func (rd *reader) finishRow(rec *activity.Record, st rowState, at Diagnostic) error {
+// finishRow checks a decoded row.
+func finishRow(rec *activity.Record, st rowState, at Diagnostic, dyn bool) decoded {
 	if st.table != "" {
-		rd.rep.Read++
-		rd.rep.NonActivity[st.table]++
-		return nil
+		return decoded{rec: rec, nonActivity: st.table}
 	}
 	if st.err != nil {
 		at.Detail = st.err.Error()
@@ -100,22 +98,19 @@ func (rd *reader) finishRow(rec *activity.Record, st rowState, at Diagnostic) er
 		if strings.HasPrefix(at.Detail, "TimeGenerated:") {
 			at.Reason = ReasonBadTime
 		}
-		return rd.skipRec(at)
+		return decoded{skip: at}
 	}
 	if !rec.HasTimeGenerated {
 		at.Reason, at.Detail = ReasonBadTime, "no TimeGenerated"
-		return rd.skipRec(at)
+		return decoded{skip: at}
 	}
-	return rd.deliver(rec, "")
+	rec.Normalize(dyn)
+	return decoded{rec: rec}
 }
 
-// decodeRowLine decodes one line of an NDJSON rows file.
-func (rd *reader) decodeRowLine(line []byte, lineNo int) error {
-	return rd.handleRow(line, Diagnostic{Line: lineNo})
-}
-
-// handleRow decodes one column-keyed row object and delivers it.
-func (rd *reader) handleRow(data []byte, at Diagnostic) error {
+// decodeRowItem decodes and normalises one column-keyed row object
+// without touching the reader's state.
+func (c *decodeConfig) decodeRowItem(data []byte, at Diagnostic) decoded {
 	data = jsonx.Trim(data)
 	if len(data) == 0 || data[0] != '{' {
 		if _, err := jsonx.Skip(data, 0); err != nil || len(data) == 0 {
@@ -123,33 +118,39 @@ func (rd *reader) handleRow(data []byte, at Diagnostic) error {
 		} else {
 			at.Reason, at.Detail = ReasonNotObject, "expected a JSON object"
 		}
-		return rd.skipRec(at)
+		return decoded{skip: at}
 	}
 	rec := &activity.Record{}
-	st, err := decodeRow(data, rec, rd.need, rd.dyn)
+	st, err := decodeRow(data, rec, c.need, c.dyn)
 	if err != nil {
 		at.Reason, at.Detail = ReasonInvalidJSON, err.Error()
-		return rd.skipRec(at)
+		return decoded{skip: at}
 	}
-	if rd.sources != nil && rec.MissingDerived(rd.need) {
+	if c.sources != nil && rec.MissingDerived(c.need) {
 		// A needed column must be derived: read what it derives from.
-		if _, err := decodeRow(data, rec, rd.sources, rd.dyn); err != nil {
+		if _, err := decodeRow(data, rec, c.sources, true); err != nil {
 			at.Reason, at.Detail = ReasonInvalidJSON, err.Error()
-			return rd.skipRec(at)
+			return decoded{skip: at}
 		}
 	}
-	return rd.finishRow(rec, st, at)
+	return finishRow(rec, st, at, c.dyn)
+}
+
+// handleRow decodes one column-keyed row object and delivers it.
+func (rd *reader) handleRow(data []byte, at Diagnostic) error {
+	return rd.apply(rd.cfg.decodeRowItem(data, at))
 }
 
 // handleTableRow decodes one row array of a Log Analytics table whose
 // column names are cols.
 func (rd *reader) handleTableRow(data []byte, cols []string, at Diagnostic) error {
+	c := &rd.cfg
 	rec := &activity.Record{}
 	var st rowState
 	i := 0
 	err := jsonx.Array(data, func(v []byte) error {
 		if i < len(cols) {
-			st.setJSON(rec, cols[i], v, rd.need, rd.dyn)
+			st.setJSON(rec, cols[i], v, c.need, c.dyn)
 		}
 		i++
 		return nil
@@ -162,15 +163,15 @@ func (rd *reader) handleTableRow(data []byte, cols []string, at Diagnostic) erro
 		at.Reason, at.Detail = ReasonBadRow, fmt.Sprintf("%d values for %d columns", i, len(cols))
 		return rd.skipRec(at)
 	}
-	if rd.sources != nil && rec.MissingDerived(rd.need) {
+	if c.sources != nil && rec.MissingDerived(c.need) {
 		i = 0
 		_ = jsonx.Array(data, func(v []byte) error {
 			if i < len(cols) {
-				st.setJSON(rec, cols[i], v, rd.sources, rd.dyn)
+				st.setJSON(rec, cols[i], v, c.sources, true)
 			}
 			i++
 			return nil
 		})
 	}
-	return rd.finishRow(rec, st, at)
+	return rd.apply(finishRow(rec, st, at, c.dyn))
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -410,3 +411,102 @@ func TestWalkGlobAndCancel(t *testing.T) {
 }
 
 func formatDyn(v any) string { return compactDyn(v) }
+
+// TestTimeFormatsAndOddRecords feeds storage lines with the time forms and
+// odd records seen in public diagnostic-log test data.
+func TestTimeFormatsAndOddRecords(t *testing.T) {
+	base := time.Date(2007, 1, 9, 9, 41, 0, 0, time.UTC)
+	cases := []struct {
+		tm   string
+		frac time.Duration
+	}{
+		{"01/09/2007 09:41:00", 0},
+		{"1/9/2007 09:41:00", 0},
+		{"01/09/2007 09:41:00 AM", 0},
+		{"1/9/2007 9:41:00 AM", 0},
+		{"1/9/2007 10:41:00 AM +01:00", 0},
+		{"2007-01-09T09:41:00", 0},
+		{"2007-01-09T09:41:00.22Z", 220 * time.Millisecond},
+		{"2007-01-09T09:41:00.6816663Z", 681666300},
+		{"2007-01-09T09:41:00.535404056Z", 535404000},
+		{"2007-01-09T09:41:00.992099+00:00", 992099000},
+		{"2007-01-09T11:41:00+02:00", 0},
+	}
+	var sb strings.Builder
+	for i, c := range cases {
+		fmt.Fprintf(&sb, `{"time": %q, "category": "Administrative", "correlationId": "c%d"}`+"\n", c.tm, i)
+	}
+	// A ResourceHealth event with a numeric Level, and a sign-in record.
+	sb.WriteString(`{"category":"ResourceHealth","Level":4,"operationName":"Microsoft.Resourcehealth/healthevent/Updated/action","properties":{"eventCategory":"ResourceHealth","eventProperties":{"cause":"PlatformInitiated"}},"resourceId":"/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.domainRegistration","resultType":"Updated","time":"2021-05-25T22:04:07.22Z"}` + "\n")
+	sb.WriteString(`{"Level":4,"category":"NonInteractiveUserSignInLogs","identity":"Some User","operationName":"Sign-in activity","properties":{"status":{"errorCode":0}},"resultType":"0","time":"2022-03-22T10:48:48.8558814Z"}` + "\n")
+	recs, rep, err := readString(t, "odd", sb.String(), Options{})
+	if err != nil || len(recs) != len(cases)+1 || rep.NonActivity["NonInteractiveUserSignInLogs"] != 1 {
+		t.Fatalf("err=%v recs=%d\n%s", err, len(recs), rep.Summary())
+	}
+	for i, c := range cases {
+		if want := base.Add(c.frac).UnixNano() / 100; recs[i].TimeGenerated != want {
+			t.Errorf("%q: ticks %d, want %d", c.tm, recs[i].TimeGenerated, want)
+		}
+	}
+	h := recs[len(cases)]
+	if h.Level != "Informational" || h.CategoryValue != "ResourceHealth" || h.SubscriptionId != "00000000-0000-0000-0000-000000000000" || h.ResourceGroup != "" || h.Resource != "Microsoft.domainRegistration" || h.ResourceProviderValue != "Microsoft.Resourcehealth" {
+		t.Errorf("health record = %+v", h)
+	}
+}
+
+// TestParallelLinesMatchSequential decodes the same mixed input with one
+// and with several workers: records, order and report must be identical,
+// and an early stop must not leave goroutines behind.
+func TestParallelLinesMatchSequential(t *testing.T) {
+	var sb strings.Builder
+	for i := 0; i < 7000; i++ {
+		switch {
+		case i%997 == 0:
+			sb.WriteString("{not json\n")
+		case i%1500 == 0:
+			sb.WriteString(strings.Repeat("x", 5000) + "\n")
+		case i%700 == 0:
+			sb.WriteString("\n   \n")
+		default:
+			sb.WriteString(line(fmt.Sprintf("c%d", i%6500), "op/x", "Success", "2026-08-12T15:11:47Z") + "\n")
+		}
+	}
+	data := sb.String()
+	var ref []string
+	var refRep *Report
+	for _, workers := range []int{1, 2, 5} {
+		var got []string
+		rep, err := ReadReader(context.Background(), "mixed", strings.NewReader(data), Options{Workers: workers, MaxRecordBytes: 4096}, func(r *activity.Record) error {
+			got = append(got, r.CorrelationId)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if workers == 1 {
+			ref, refRep = got, rep
+			if rep.Skipped[ReasonInvalidJSON] == 0 || rep.Skipped[ReasonTooLong] == 0 || rep.Duplicates == 0 {
+				t.Fatalf("input lacks the intended problems:\n%s", rep.Summary())
+			}
+			continue
+		}
+		if strings.Join(got, ",") != strings.Join(ref, ",") || rep.Summary() != refRep.Summary() {
+			t.Errorf("workers=%d differ from sequential:\n%s\nvs\n%s", workers, rep.Summary(), refRep.Summary())
+		}
+	}
+	before := runtime.NumGoroutine()
+	n := 0
+	_, err := ReadReader(context.Background(), "mixed", strings.NewReader(data), Options{Workers: 4, Strict: true}, func(*activity.Record) error {
+		n++
+		return nil
+	})
+	if !errors.Is(err, ErrStrict) || n != 0 {
+		t.Errorf("strict: err=%v n=%d", err, n)
+	}
+	for i := 0; i < 100 && runtime.NumGoroutine() > before; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > before {
+		t.Errorf("%d goroutines after an early stop, %d before", g, before)
+	}
+}

@@ -607,6 +607,9 @@ func (in *ingest) commit() error {
 	s := in.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.reloadLocked(); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
 	for _, f := range in.fields {
 		found := false
 		for _, g := range s.manifest.Schema {

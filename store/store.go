@@ -281,6 +281,40 @@ func partitionFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
+// reloadLocked merges into the in-memory manifest what another Store value
+// (or process) recorded on disk since Open, so that saving does not lose it.
+func (s *Store) reloadLocked() error {
+	data, err := os.ReadFile(filepath.Join(s.dir, manifestName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading manifest: %w", err)
+	}
+	var disk manifest
+	if err := json.Unmarshal(data, &disk); err != nil {
+		return fmt.Errorf("reading manifest: %w", err)
+	}
+	for _, f := range disk.Schema {
+		found := false
+		for _, g := range s.manifest.Schema {
+			if g.Name == f.Name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			s.manifest.Schema = append(s.manifest.Schema, f)
+		}
+	}
+	for _, e := range disk.Sources {
+		if !s.hasLocked(e.ID) {
+			s.manifest.Sources = append(s.manifest.Sources, e)
+		}
+	}
+	return nil
+}
+
 // saveManifest writes the manifest atomically.
 func (s *Store) saveManifest() error {
 	data, err := json.MarshalIndent(&s.manifest, "", "  ")

@@ -630,3 +630,56 @@ func TestOpenRangeSentinels(t *testing.T) {
 		t.Errorf("lower bound only gave %d rows", n)
 	}
 }
+
+func TestInterleavedDaysBoundedBuffers(t *testing.T) {
+	s := newStore(t)
+	s.FileRows = 150
+	s.RowGroupRows = 50
+	var in []*batch.Batch
+	for i := 0; i < 4; i++ {
+		in = append(in, makeRows(i*100, 100, time.Minute), makeRows(2000+i*100, 100, time.Minute))
+	}
+	rep, err := s.Ingest(context.Background(), seq(in...), testSchema, "interleaved")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsWritten != 800 || len(rep.Files) < 4 {
+		t.Fatalf("report: %d rows in %d files", rep.RowsWritten, len(rep.Files))
+	}
+	want := rowsByID(t, in)
+	out, _ := scanAll(t, s, nil, time.Time{}, time.Time{})
+	got := rowsByID(t, out)
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Fatalf("row %s differs", id)
+		}
+	}
+}
+
+func TestTwoStoreValuesKeepBothSources(t *testing.T) {
+	dir := t.TempDir()
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Ingest(context.Background(), seq(makeRows(0, 50, time.Minute)), testSchema, "from-a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Ingest(context.Background(), seq(makeRows(50, 50, time.Minute)), testSchema, "from-b"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Has("from-a") || !c.Has("from-b") {
+		t.Fatal("a source recorded by another Store value was lost")
+	}
+}

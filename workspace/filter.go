@@ -2,9 +2,12 @@ package workspace
 
 import (
 	"context"
+	"fmt"
+	"sync"
 
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
+	"kqlhunt/kql/types"
 )
 
 // RowFilter decides which rows of a batch of a table to keep. It sees every
@@ -14,18 +17,36 @@ type RowFilter func(table string, b *batch.Batch) (keep []bool, err error)
 // filteredTable applies a RowFilter to a table's rows before a query sees
 // them. It scans every column so the filter can read any of them, then
 // hands the query only the columns it asked for.
+//
+// Each row in a time scope is judged once: the first scan with a given
+// time scope reads the table within that scope, filters it and keeps the
+// surviving rows, and later scans with the same scope (a join reading the
+// table twice) replay them. So a filter that counts what it removes
+// counts every row once per run, and only rows the query could see.
 type filteredTable struct {
 	name   string
 	inner  exec.Table
 	filter RowFilter
+
+	mu    sync.Mutex
+	cache map[string]*filteredRows
 }
 
-// WithInputFilter returns a copy of w whose tables pass through f.
+// filteredRows are the rows of one time scope that the filter kept.
+type filteredRows struct {
+	once    sync.Once
+	batches []*batch.Batch
+	err     error
+}
+
+// WithInputFilter returns a copy of w whose tables pass through f. The
+// copy remembers the rows f kept for each time scope, so make a new copy
+// for each run of a query (copies are cheap).
 func (w *Workspace) WithInputFilter(f RowFilter) *Workspace {
 	c := *w
 	c.Tables = make(map[string]exec.Table, len(w.Tables))
 	for name, t := range w.Tables {
-		c.Tables[name] = &filteredTable{name: name, inner: t, filter: f}
+		c.Tables[name] = &filteredTable{name: name, inner: t, filter: f, cache: map[string]*filteredRows{}}
 	}
 	return &c
 }
@@ -33,24 +54,84 @@ func (w *Workspace) WithInputFilter(f RowFilter) *Workspace {
 func (t *filteredTable) Schema() *batch.Schema { return t.inner.Schema() }
 
 func (t *filteredTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*batch.Batch) error) error {
-	want := req.Columns
-	full := req
-	full.Columns = nil
+	key := ""
+	if ts := req.Time; ts != nil {
+		key = fmt.Sprintf("%s\x00%d\x00%d", ts.Column, ts.From.UnixNano(), ts.To.UnixNano())
+	}
+	t.mu.Lock()
+	fr, ok := t.cache[key]
+	if !ok {
+		fr = &filteredRows{}
+		t.cache[key] = fr
+	}
+	t.mu.Unlock()
+	fr.once.Do(func() { fr.batches, fr.err = t.load(ctx, req.Time) })
+	if fr.err != nil {
+		return fr.err
+	}
 	schema := t.inner.Schema()
-	return t.inner.Scan(ctx, full, func(b *batch.Batch) error {
+	for _, b := range fr.batches {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if req.Columns != nil {
+			b = project(b, schema, req.Columns)
+		}
+		if err := emit(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load reads every column of the rows within scope (all rows when scope
+// is nil) and returns those the filter keeps.
+func (t *filteredTable) load(ctx context.Context, scope *exec.TimeScope) ([]*batch.Batch, error) {
+	var out []*batch.Batch
+	err := t.inner.Scan(ctx, exec.ScanRequest{Time: scope}, func(b *batch.Batch) error {
+		b = compact(b, inScope(b, scope))
+		if b.Len == 0 {
+			return nil
+		}
 		keep, err := t.filter(t.name, b)
 		if err != nil {
 			return err
 		}
 		b = compact(b, keep)
-		if want != nil {
-			b = project(b, schema, want)
+		if b.Len > 0 {
+			out = append(out, b)
 		}
-		if b.Len == 0 {
-			return nil
-		}
-		return emit(b)
+		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("filtering table %s: %w", t.name, err)
+	}
+	return out, nil
+}
+
+// inScope marks the rows of b whose time-scope column lies in the scope,
+// as the executor would (rows with a null time are out); nil means every
+// row.
+func inScope(b *batch.Batch, scope *exec.TimeScope) []bool {
+	if scope == nil || b.Schema == nil {
+		return nil
+	}
+	i := b.Schema.Index(scope.Column)
+	if i < 0 || b.Schema.Fields[i].Type != types.DateTime {
+		return nil
+	}
+	c := b.Cols[i]
+	from, to := types.TicksFromTime(scope.From), types.TicksFromTime(scope.To)
+	keep := make([]bool, b.Len)
+	all := true
+	for r := 0; r < b.Len; r++ {
+		keep[r] = !c.IsNull(r) && c.Ints[r] >= from && c.Ints[r] <= to
+		all = all && keep[r]
+	}
+	if all {
+		return nil
+	}
+	return keep
 }
 
 // project returns the named columns of b (whose schema is s), in order.

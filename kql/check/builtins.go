@@ -17,6 +17,30 @@ func LookupFunc(name string) *funcs.Func {
 	return f
 }
 
+// ResultType applies a function's result-type rule to argument types.
+//
+// TODO(funcs): iff/iif/case accept a dynamic branch mixed with a scalar
+// one (deployed Sentinel rules rely on it: iff(c, d[0], "")); the
+// catalogue rejects the mix, so it is accepted here with a dynamic result
+// until the catalogue's rule allows it.
+func ResultType(f *funcs.Func, args []types.Type) (types.Type, error) {
+	if f.Result == nil {
+		return types.Null, nil
+	}
+	t, err := f.Result(args)
+	if err != nil {
+		switch f.Name {
+		case "iff", "iif", "case":
+			for _, a := range args[1:] {
+				if a == types.Dynamic {
+					return types.Dynamic, nil
+				}
+			}
+		}
+	}
+	return t, err
+}
+
 // FuncNames returns the names of the built-in functions, for suggestions.
 func FuncNames() []string { return funcs.Names() }
 

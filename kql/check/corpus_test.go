@@ -106,6 +106,9 @@ func TestAzureActivityCorpus(t *testing.T) {
 		_, err = Check(syntax.NewFile(name, rule.Query), q, env)
 		if err != nil && readsOtherTables(err) {
 			skipped++
+			if testing.Verbose() {
+				t.Logf("skipped %s: %v", name, err)
+			}
 			continue
 		}
 		checked++

@@ -383,10 +383,7 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 		}
 		args[i] = c.expr(a, sc, argRS)
 	}
-	if f.Result == nil {
-		return types.Null
-	}
-	t, err := f.Result(args)
+	t, err := ResultType(f, args)
 	if err != nil {
 		c.errorf(call.Fun.Pos(), "%v", err)
 		return types.Null

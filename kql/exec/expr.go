@@ -916,13 +916,9 @@ func (c *compiler) call(e *syntax.CallExpr) (*cexpr, error) {
 		args[i] = ce
 		argTypes[i] = ce.t
 	}
-	t := types.Null
-	if f.Result != nil {
-		rt, err := f.Result(argTypes)
-		if err != nil {
-			return nil, c.errorf(e, "%v", err)
-		}
-		t = rt
+	t, err := check.ResultType(f, argTypes)
+	if err != nil {
+		return nil, c.errorf(e, "%v", err)
 	}
 	if v := c.fastCall(name, t, args); v != nil {
 		return v, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"kqlhunt/batch"
 	"kqlhunt/kql/check"
@@ -26,8 +27,17 @@ func init() {
 	registerOperator(planRange, "range")
 }
 
-// streamNode applies fn to every input batch.
+// streamNode applies fn to every input batch. fn must be safe to call
+// from several goroutines at once: streaming operators right after a table
+// scan run on the scan's batches in parallel (see parallelNode).
 func streamNode(in Node, s *batch.Schema, fn func(b *batch.Batch) (*batch.Batch, error)) Node {
+	if src, ok := in.(*parallelNode); ok {
+		stages := append(append([]stage(nil), src.stages...), fn)
+		return &parallelNode{src: src.src, stages: stages, schema: s}
+	}
+	if src, ok := in.(*scanNode); ok {
+		return &parallelNode{src: src, stages: []stage{fn}, schema: s}
+	}
 	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
 		return in.Run(ctx, func(b *batch.Batch) error {
 			if err := ctx.Err(); err != nil {
@@ -43,6 +53,76 @@ func streamNode(in Node, s *batch.Schema, fn func(b *batch.Batch) (*batch.Batch,
 			return emit(out)
 		})
 	}}
+}
+
+// stage is the per-batch function of a streaming operator.
+type stage func(b *batch.Batch) (*batch.Batch, error)
+
+// parallelWorkers is the number of goroutines that run the streaming
+// operators following a table scan.
+const parallelWorkers = 2
+
+// parallelNode runs a chain of streaming stages over a table scan's
+// batches on several goroutines. Table rows have no order, so batches may
+// come out in any order; calls to the downstream emit are serialised.
+type parallelNode struct {
+	src    *scanNode
+	stages []stage
+	schema *batch.Schema
+}
+
+func (n *parallelNode) Schema() *batch.Schema { return n.schema }
+
+func (n *parallelNode) Run(ctx context.Context, emit func(*batch.Batch) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan *batch.Batch, parallelWorkers)
+	var emitMu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < parallelWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				if ctx.Err() != nil {
+					continue
+				}
+				var err error
+				for _, st := range n.stages {
+					if b, err = st(b); err != nil || b == nil || b.Len == 0 {
+						break
+					}
+				}
+				if err == nil && b != nil && b.Len > 0 {
+					emitMu.Lock()
+					if ctx.Err() == nil {
+						err = emit(b)
+					}
+					emitMu.Unlock()
+				}
+				if err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+	scanErr := n.src.Run(ctx, func(b *batch.Batch) error {
+		select {
+		case work <- b:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	})
+	close(work)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && err != context.Canceled {
+		return err
+	}
+	if scanErr != nil {
+		return scanErr
+	}
+	return ctx.Err()
 }
 
 func planWhere(p *planner, o syntax.Operator, in Node) (Node, error) {

@@ -312,6 +312,9 @@ func planEvaluate(p *planner, o syntax.Operator, in Node) (Node, error) {
 	case "bag_unpack":
 		return planBagUnpack(p, op, in)
 	}
+	if pl, ok := plugins[strings.ToLower(op.Call.Fun.Name)]; ok {
+		return pl(p, op, in)
+	}
 	return nil, p.errorf(op.Call, "evaluate plugin %s is not supported", op.Call.Fun.Name)
 }
 

@@ -8,7 +8,9 @@ import (
 )
 
 // Aggregates ignore null arguments, as Kusto documents (count(expr) is the
-// exception: it counts every row, like count()). dcount, dcountif,
+// exception: it counts every row, like count()). With no non-null values,
+// sum and sumif give 0, avg gives NaN, stdev and variance give 0, and
+// min, max, percentile and take_any give null. dcount, dcountif,
 // count_distinct and count_distinctif are exact, not HyperLogLog estimates.
 // percentile and its variants use the nearest-rank definition on the exact
 // values (no T-Digest approximation).
@@ -104,7 +106,15 @@ func (a *sumAgg) Add(args []types.Value) {
 
 func (a *sumAgg) Result() types.Value {
 	if a.n == 0 {
-		return types.NullOf(a.t)
+		// No non-null values: sum is 0 and avg is NaN (0/0), as Kusto's
+		// aggregate defaults document.
+		switch {
+		case a.avg && a.t == types.Real:
+			return types.NewReal(math.NaN())
+		case a.avg:
+			return types.NullOf(a.t)
+		}
+		return types.Value{Type: a.t} // zero of the sum's type
 	}
 	switch a.t {
 	case types.Long:
@@ -285,22 +295,35 @@ func (a *setAgg) Add(args []types.Value) {
 			return
 		}
 	}
-	a.addElem(types.ToDynamicElement(v))
+	if len(a.out) >= a.max {
+		return
+	}
+	// KeyOf(v) equals DynamicKey(ToDynamicElement(v)), so duplicates are
+	// found before the value is boxed into a dynamic element.
+	if !a.list && !a.firstSeen(types.KeyOf(v)) {
+		return
+	}
+	a.out = append(a.out, types.ToDynamicElement(v))
+}
+
+// firstSeen records k and reports whether it is new.
+func (a *setAgg) firstSeen(k types.Key) bool {
+	if a.seen == nil {
+		a.seen = make(map[types.Key]struct{})
+	}
+	if _, dup := a.seen[k]; dup {
+		return false
+	}
+	a.seen[k] = struct{}{}
+	return true
 }
 
 func (a *setAgg) addElem(e any) {
 	if len(a.out) >= a.max {
 		return
 	}
-	if !a.list {
-		if a.seen == nil {
-			a.seen = make(map[types.Key]struct{})
-		}
-		k := types.DynamicKey(e)
-		if _, dup := a.seen[k]; dup {
-			return
-		}
-		a.seen[k] = struct{}{}
+	if !a.list && !a.firstSeen(types.DynamicKey(e)) {
+		return
 	}
 	a.out = append(a.out, e)
 }
@@ -428,7 +451,7 @@ func (a *statAgg) Add(args []types.Value) {
 
 func (a *statAgg) Result() types.Value {
 	if a.n == 0 {
-		return nullReal
+		return types.NewReal(0) // the documented default for no values
 	}
 	var v float64
 	switch {

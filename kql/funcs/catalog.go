@@ -84,6 +84,18 @@ type Func struct {
 	// the constant string "T" (to Eval too); when that argument is present
 	// the result type is ResultTypeFromName of its text instead of Result's.
 	TypeArg int
+	// Outputs, when set, lists the columns of a function that returns
+	// several (series_fit_line, series_stats): Eval returns a dynamic bag
+	// holding one property per output, in this order, and the executor
+	// expands it — into the names of `extend (a, b, ...) = f(x)` by
+	// position, or otherwise into columns named f_<argument>_<output name>.
+	Outputs []Output
+}
+
+// Output is one column of a multi-column function.
+type Output struct {
+	Name string
+	Type types.Type
 }
 
 // ResultTypeFromName returns the type a TypeArg argument names ("int",

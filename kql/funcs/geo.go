@@ -72,6 +72,12 @@ var geoFuncs = []*Func{
 	scalar("geo_h3cell_level", 1, 1, sig(types.Int, aStr), evalH3CellLevel),
 	scalar("geo_h3cell_parent", 1, 2, sig(types.String, aStr, aInt), evalH3CellParent),
 	scalar("geo_h3cell_children", 1, 2, sig(types.Dynamic, aStr, aInt), evalH3CellChildren),
+	scalar("geo_union_polygons_array", 1, 1, sig(types.Dynamic, aDyn), evalUnionPolygonsArray),
+	scalar("geo_simplify_polygons_array", 1, 2, sig(types.Dynamic, aDyn, aNum), evalSimplifyPolygonsArray),
+	scalar("geo_intersection_2polygons", 2, 2, sig(types.Dynamic, aDyn, aDyn), evalIntersection2Polygons),
+	scalar("geo_union_lines_array", 1, 1, sig(types.Dynamic, aDyn), evalUnionLinesArray),
+	scalar("geo_line_buffer", 2, 3, sig(types.Dynamic, aDyn, aNum, aNum), evalLineBuffer),
+	scalar("geo_polygon_buffer", 2, 3, sig(types.Dynamic, aDyn, aNum, aNum), evalPolygonBuffer),
 	scalar("geo_intersects_line_with_polygon", 2, 2, sig(types.Bool, aDyn, aDyn), evalIntersectsLineWithPolygon),
 }
 
@@ -536,4 +542,92 @@ func evalH3CellChildren(_ *Context, a []types.Value) (types.Value, error) {
 		return nullDynamic, nil
 	}
 	return stringsDyn(geo.H3CellChildren(token, int(r)))
+}
+
+// Overlays.
+
+// argPolygonsArray reads a dynamic array of polygons or multipolygons; ok
+// is false when the array or any element is invalid.
+func argPolygonsArray(v types.Value) ([]*geo.Polygons, bool) {
+	d, ok := argDyn(v)
+	arr, isArr := d.([]any)
+	if !ok || !isArr || len(arr) == 0 {
+		return nil, false
+	}
+	out := make([]*geo.Polygons, len(arr))
+	for i, e := range arr {
+		if out[i], ok = geo.ParseAndBuildPolygons(e); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func evalUnionPolygonsArray(_ *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygonsArray(a[0])
+	if !ok {
+		return nullDynamic, nil
+	}
+	return dynOrNull(geo.UnionPolygons(ps))
+}
+
+// maxSimplifyArrayTolerance is the largest tolerance, in meters,
+// geo_simplify_polygons_array accepts.
+const maxSimplifyArrayTolerance = 7800000
+
+func evalSimplifyPolygonsArray(_ *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygonsArray(a[0])
+	tol, ok2 := argOptReal(a, 1, geo.DefaultSimplifyTolerance)
+	if !ok || !ok2 || !(tol >= 0 && tol <= maxSimplifyArrayTolerance) {
+		return nullDynamic, nil
+	}
+	u, ok := geo.UnionPolygons(ps)
+	if !ok {
+		return nullDynamic, nil
+	}
+	return dynOrNull(geo.SimplifyPolygons(u, tol))
+}
+
+func evalIntersection2Polygons(_ *Context, a []types.Value) (types.Value, error) {
+	p1, ok1 := argPolygons(a[0])
+	p2, ok2 := argPolygons(a[1])
+	if !ok1 || !ok2 {
+		return nullDynamic, nil
+	}
+	return dynOrNull(geo.IntersectPolygons(p1, p2))
+}
+
+func evalUnionLinesArray(_ *Context, a []types.Value) (types.Value, error) {
+	d, ok := argDyn(a[0])
+	arr, isArr := d.([]any)
+	if !ok || !isArr || len(arr) == 0 {
+		return nullDynamic, nil
+	}
+	sets := make([]*geo.Lines, len(arr))
+	for i, e := range arr {
+		if sets[i], ok = geo.ParseAndBuildLines(e); !ok {
+			return nullDynamic, nil
+		}
+	}
+	return dynOrNull(geo.UnionLines(sets))
+}
+
+func evalLineBuffer(_ *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(a[0])
+	r, ok2 := argReal(a[1])
+	tol, ok3 := argOptReal(a, 2, geo.DefaultDensifyTolerance)
+	if !ok || !ok2 || !ok3 {
+		return nullDynamic, nil
+	}
+	return dynOrNull(geo.LineBuffer(ls, r, tol))
+}
+
+func evalPolygonBuffer(_ *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(a[0])
+	r, ok2 := argReal(a[1])
+	tol, ok3 := argOptReal(a, 2, geo.DefaultDensifyTolerance)
+	if !ok || !ok2 || !ok3 {
+		return nullDynamic, nil
+	}
+	return dynOrNull(geo.PolygonBuffer(ps, r, tol))
 }

@@ -31,11 +31,12 @@ func realFunc2(name string, f func(x, y float64) float64) *Func {
 	})
 }
 
-// logFunc is a logarithm that gives null for arguments <= 0.
+// logFunc is a logarithm that gives null for negative arguments (log(0)
+// is -infinity).
 func logFunc(name string, f func(float64) float64) *Func {
 	return scalar(name, 1, 1, sig(types.Real, aNum), func(_ *Context, a []types.Value) (types.Value, error) {
 		x, ok := argReal(a[0])
-		if !ok || x <= 0 {
+		if !ok || x < 0 {
 			return nullReal, nil
 		}
 		return types.NewReal(f(x)), nil

@@ -12,13 +12,13 @@ import (
 // initialisation from the per-area tables and never modified afterwards.
 var catalog, sortedNames = buildCatalog(
 	stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
-	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs,
+	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs,
 )
 
 // allEntries returns every catalogue entry, duplicates included, for tests.
 func allEntries() [][]*Func {
 	return [][]*Func{stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
-		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs}
+		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs}
 }
 
 func buildCatalog(tables ...[]*Func) (map[string]*Func, []string) {

@@ -526,3 +526,140 @@ func TestH3Index(t *testing.T) {
 		t.Error("pentagon K-axis child accepted")
 	}
 }
+
+func TestUnionPolygons(t *testing.T) {
+	polys := []string{
+		`{"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807,40.80068],[-73.98201,40.76825],[-73.97317,40.76455],[-73.9495,40.7969]]]}`,
+		`{"type":"Polygon","coordinates":[[[-73.94622,40.79249],[-73.96888,40.79282],[-73.9577,40.7789],[-73.94622,40.79249]]]}`,
+		`{"type":"Polygon","coordinates":[[[-73.97335,40.77274],[-73.9936,40.76630],[-73.97171,40.75655],[-73.97335,40.77274]]]}`,
+	}
+	var ops []*Polygons
+	for _, s := range polys {
+		p, ok := ParseAndBuildPolygons(mustJSON(t, s))
+		if !ok {
+			t.Fatalf("rejected %s", s)
+		}
+		ops = append(ops, p)
+	}
+	u, ok := UnionPolygons(ops)
+	if !ok {
+		t.Fatal("union failed")
+	}
+	rings, ok := ParsePolygons(u)
+	if !ok || len(rings) != 1 || len(rings[0]) != 1 {
+		t.Fatalf("union = %s", types.FormatDynamic(u))
+	}
+	// The documented union has these 13 vertices (in another rotation).
+	want := []LngLat{{-73.972599326729608, 40.765330371902991}, {-73.960302383706178, 40.782140794645024}, {-73.9577, 40.7789}, {-73.94622, 40.79249}, {-73.9526593223173, 40.792584227716468}, {-73.9495, 40.7969}, {-73.95807, 40.80068}, {-73.9639277517478, 40.792748258673875}, {-73.96888, 40.792819999999992}, {-73.9662719791645, 40.7895734224338}, {-73.9803360309571, 40.770518810606404}, {-73.9936, 40.7663}, {-73.97171, 40.756550000000004}}
+	got := rings[0][0][:len(rings[0][0])-1]
+	if len(got) != len(want) {
+		t.Fatalf("union ring has %d vertices, want %d: %v", len(got), len(want), got)
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			if math.Abs(g.Lng-w.Lng) < 1e-9 && math.Abs(g.Lat-w.Lat) < 1e-9 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("union misses vertex %v", w)
+		}
+	}
+	// Adjacent cells merge along their shared edges.
+	var cells []*Polygons
+	for _, tok := range []string{"89c259", "89c25d", "89c2f9", "89c251", "89c257", "89c25f", "89c25b", "89c2f7", "89c2f5"} {
+		r, _ := S2CellRing(tok)
+		p, ok := BuildPolygons([][][]LngLat{{r}})
+		if !ok {
+			t.Fatalf("cell %s ring invalid", tok)
+		}
+		cells = append(cells, p)
+	}
+	u, ok = UnionPolygons(cells)
+	if rings, ok2 := ParsePolygons(u); !ok || !ok2 || len(rings) != 1 || len(rings[0][0]) != 13 {
+		t.Errorf("cell union = %s", types.FormatDynamic(u))
+	}
+}
+
+func TestIntersectPolygons(t *testing.T) {
+	p1, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[2,45],[0,45],[1,44],[2,45]]]}`))
+	p2, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"MultiPolygon","coordinates":[[[[3,44],[2,45],[2,43],[3,44]]],[[[1.192,45.265],[1.005,44.943],[1.356,44.937],[1.192,45.265]]]]}`))
+	got, ok := IntersectPolygons(p1, p2)
+	if !ok {
+		t.Fatal("intersection failed")
+	}
+	text := types.FormatDynamic(got)
+	if !strings.HasPrefix(text, `{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[2.0,45.0]},{"type":"Polygon"`) {
+		t.Errorf("intersection = %s", text)
+	}
+	p3, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[3,44],[3,45],[2,43],[3,44]]]}`))
+	if got, ok := IntersectPolygons(p1, p3); !ok || types.FormatDynamic(got) != `{"type":"GeometryCollection","geometries":[]}` {
+		t.Errorf("disjoint intersection = %s", types.FormatDynamic(got))
+	}
+}
+
+func TestUnionLines(t *testing.T) {
+	var sets []*Lines
+	for _, s := range []string{
+		`{"type":"LineString","coordinates":[[-73.95683884620665,40.80502891480884],[-73.95633727312088,40.8057171711177],[-73.95489156246185,40.80510200431311]]}`,
+		`{"type":"LineString","coordinates":[[-73.95633727312088,40.8057171711177],[-73.95489156246185,40.80510200431311],[-73.95537436008453,40.804413741624515]]}`,
+		`{"type":"LineString","coordinates":[[-73.95633727312088,40.8057171711177],[-73.95489156246185,40.80510200431311]]}`,
+	} {
+		ls, _ := ParseAndBuildLines(mustJSON(t, s))
+		sets = append(sets, ls)
+	}
+	got, ok := UnionLines(sets)
+	want := `{"type":"LineString","coordinates":[[-73.95683884620665,40.80502891480884],[-73.95633727312088,40.8057171711177],[-73.95489156246185,40.80510200431311],[-73.95537436008453,40.804413741624515]]}`
+	if !ok || types.FormatDynamic(got) != want {
+		t.Errorf("UnionLines = %s", types.FormatDynamic(got))
+	}
+	// A line overlapping the middle of another is cut and merged.
+	a, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[0,0],[0,10]]}`))
+	b, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[0,5],[0,10],[1,10]]}`))
+	got, ok = UnionLines([]*Lines{a, b})
+	if !ok || types.FormatDynamic(got) != `{"type":"LineString","coordinates":[[0.0,0.0],[0.0,5.0],[0.0,10.0],[1.0,10.0]]}` {
+		t.Errorf("overlapping UnionLines = %s", types.FormatDynamic(got))
+	}
+}
+
+func TestBuffers(t *testing.T) {
+	ls, _ := ParseAndBuildLines(mustJSON(t, `{"type":"LineString","coordinates":[[-73.97291864770574,40.76428551254824],[-73.99708638113894,40.73145135821781]]}`))
+	b, ok := LineBuffer(ls, 100, 10)
+	if !ok {
+		t.Fatal("LineBuffer failed")
+	}
+	ps, ok := ParseAndBuildPolygons(b)
+	if !ok {
+		t.Fatalf("LineBuffer gave an invalid polygon: %s", types.FormatDynamic(b))
+	}
+	// Inside: the Empire State Building is ~80 m from the avenue; outside:
+	// Grand Central Terminal is ~300 m away.
+	if !ps.Contains(LngLat{-73.98567337898565, 40.74842629977377}) || ps.Contains(LngLat{-73.97713140725149, 40.752730320824895}) {
+		t.Error("LineBuffer containment wrong")
+	}
+	length := ls.Length()
+	if a, _ := ps.Area(); a < 2*100*length || a > 2*110*length+math.Pi*110*110 {
+		t.Errorf("LineBuffer area %v for length %v", a, length)
+	}
+	if _, ok := LineBuffer(ls, 0, 10); ok {
+		t.Error("zero radius accepted")
+	}
+	poly, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[139.813757,35.719666],[139.72558,35.71813],[139.727471,35.653231],[139.818721,35.657264],[139.813757,35.719666]]]}`))
+	pb, ok := PolygonBuffer(poly, 1000, 10)
+	if !ok {
+		t.Fatal("PolygonBuffer failed")
+	}
+	bp, ok := ParseAndBuildPolygons(pb)
+	if !ok {
+		t.Fatalf("PolygonBuffer gave an invalid polygon")
+	}
+	a0, _ := poly.Area()
+	a1, _ := bp.Area()
+	if a1 < a0+1000*poly.Perimeter() || a1 > a0+1010*poly.Perimeter()+math.Pi*1010*1010 {
+		t.Errorf("PolygonBuffer area %v from %v", a1, a0)
+	}
+	if !bp.Contains(LngLat{139.77, 35.69}) || !bp.Contains(LngLat{139.825, 35.69}) || bp.Contains(LngLat{139.85, 35.69}) {
+		t.Error("PolygonBuffer containment wrong")
+	}
+}

@@ -267,3 +267,14 @@ func TestConversions(t *testing.T) {
 		t.Errorf("ToJSON(null) = %v", j)
 	}
 }
+
+func TestKeyOfMatchesDynamicKey(t *testing.T) {
+	vals := []Value{NewInt(1), NewLong(-5), NewReal(2.5), NewReal(math.NaN()), NewBool(true), NewString("x"),
+		NewString(""), NewDateTime(12345), NewTimeSpan(-3), NewGuid("01234567-89ab-cdef-0123-456789abcdef"),
+		NewDecimal(1.5), NewDynamic([]any{int64(1)}), NullOf(Long), NullOf(Dynamic)}
+	for _, v := range vals {
+		if KeyOf(v) != DynamicKey(ToDynamicElement(v)) {
+			t.Errorf("KeyOf(%v) = %v, DynamicKey of its element = %v", v, KeyOf(v), DynamicKey(ToDynamicElement(v)))
+		}
+	}
+}

@@ -157,3 +157,22 @@ func TestMedian(t *testing.T) {
 		t.Fatalf("median of four %v", m.wall)
 	}
 }
+
+// FuzzParseResult: the result parser never panics, and what it accepts
+// parses the same way a second time.
+func FuzzParseResult(f *testing.F) {
+	f.Add([]byte(`{"columns":[{"name":"Caller","type":"string"}],"rows":[["x"]]}`))
+	f.Add([]byte(`{"Caller":"a@x","timekey":"2026-11-25T10:00:00Z","Caller1":"a@x","timekey1":"2026-11-25T10:00:00Z","set_OperationNameValue":["op1"],"timestamp":"2026-11-25T10:00:00Z","AccountCustomEntity":"a@x"}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"columns":[],"rows":[[1]]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r1, err := ParseResult(data)
+		if err != nil {
+			return
+		}
+		r2, err := ParseResult(data)
+		if err != nil || Diff("a", r1, "b", r2) != "" {
+			t.Fatalf("unstable parse: %v", err)
+		}
+	})
+}
