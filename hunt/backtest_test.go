@@ -53,11 +53,15 @@ func alertSig(a *alert.Alert) string {
 		a.AlertSeverity, len(a.Rows), strings.Join(ents, ","), a.Tags, a.SuppressedBy)
 }
 
+// sigs returns the sorted signatures of alerts. They are sorted because
+// the order of a run's alerts follows the query's row order, which
+// summarize and join do not fix (nor does Kusto).
 func sigs(as []*alert.Alert) []string {
 	out := []string{}
 	for _, a := range as {
 		out = append(out, alertSig(a))
 	}
+	sort.Strings(out)
 	return out
 }
 

@@ -133,3 +133,26 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestQueryTableAndFileFlags(t *testing.T) {
+	dir := t.TempDir()
+	tbl := filepath.Join(dir, "admins.ndjson")
+	rows := `{"Upn":"alice@contoso.example","Since":"2026-01-02T00:00:00Z","Level":3,"Tags":["a","b"],"Ok":true}
+{"Upn":"bob@contoso.example","Since":"2026-02-03T04:05:06Z","Level":1.5,"Tags":null,"Ok":false}
+`
+	if err := os.WriteFile(tbl, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	qf := filepath.Join(dir, "q.kql")
+	if err := os.WriteFile(qf, []byte("Admins | extend y = getyear(Since) | project Upn, y, Level, Tags, Ok | order by Upn asc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", "query", "--table", "Admins="+tbl, "--file", qf, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	want := `{"columns":[{"name":"Upn","type":"string"},{"name":"y","type":"int"},{"name":"Level","type":"real"},{"name":"Tags","type":"dynamic"},{"name":"Ok","type":"bool"}],"rows":[["alice@contoso.example",2026,3,["a","b"],true],["bob@contoso.example",2026,1.5,null,false]]}` + "\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}

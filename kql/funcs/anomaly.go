@@ -17,9 +17,9 @@ import (
 // score = Tukey fence distance of the residual in units of the
 // inter-percentile range (10th-90th for ctukey, 25th-75th for tukey).
 //
-// Known approximation: automatic seasonality (-1) picks the lag with the
-// highest autocorrelation when it reaches the seasonality threshold, which
-// stands in for series_periods_detect's scoring; results may differ from
+// Known approximation: automatic seasonality (-1) picks the shortest lag
+// whose autocorrelation reaches the seasonality threshold and comes within
+// 5% of the best lag, which stands in for series_periods_detect's scoring; results may differ from
 // Kusto's for series where the two disagree. Pass an explicit period (or 0)
 // for exact behaviour.
 
@@ -76,8 +76,10 @@ func outlierScores(xs []float64, ok []bool, learn int, lowP, highP float64) []fl
 	return scores
 }
 
-// detectPeriod returns the lag in [2, n/2] with the highest
-// autocorrelation if it reaches threshold, else 0.
+// detectPeriod returns a seasonal period for xs, or 0: among lags in
+// [2, n/2] whose autocorrelation reaches threshold, the shortest one that
+// comes within 5% of the best (multiples of the true period score about as
+// well as the period itself).
 func detectPeriod(xs []float64, threshold float64) int {
 	n := len(xs)
 	if n < 8 {
@@ -95,19 +97,26 @@ func detectPeriod(xs []float64, threshold float64) int {
 	if den == 0 {
 		return 0
 	}
-	best, bestR := 0, threshold
+	rs := make([]float64, n/2+1)
+	bestR := math.Inf(-1)
 	for p := 2; p <= n/2; p++ {
 		var num float64
 		for t := 0; t+p < n; t++ {
 			num += (xs[t] - mean) * (xs[t+p] - mean)
 		}
 		// Normalise by the number of overlapping pairs.
-		r := num / den * float64(n) / float64(n-p)
-		if r > bestR+1e-12 {
-			best, bestR = p, r
+		rs[p] = num / den * float64(n) / float64(n-p)
+		bestR = math.Max(bestR, rs[p])
+	}
+	if bestR < threshold {
+		return 0
+	}
+	for p := 2; p <= n/2; p++ {
+		if rs[p] >= threshold && rs[p] >= 0.95*bestR {
+			return p
 		}
 	}
-	return best
+	return 0
 }
 
 func median(vals []float64) float64 {
