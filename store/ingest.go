@@ -467,8 +467,8 @@ func (in *ingest) flush(p *partBuf) error {
 // to be dictionary-encoded.
 func useDictionary(strs []string, perm []int) bool {
 	n := len(perm)
-	if n > 8192 {
-		n = 8192
+	if n > 2048 {
+		n = 2048
 	}
 	seen := make(map[string]struct{}, 256)
 	limit := n / 4
@@ -532,7 +532,7 @@ func (in *ingest) writeFile(path string, cols []colBuf, perm []int) (err error) 
 	}()
 	schema := in.parquetSchema(cols, perm)
 	w := parquet.NewWriter(f, schema,
-		parquet.Compression(&parquet.Snappy),
+		parquet.Compression(&fastSnappy{}),
 		parquet.KeyValueMetadata(typesKey, in.typesTag),
 		parquet.CreatedBy("kqlhunt", "", ""),
 	)

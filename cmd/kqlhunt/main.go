@@ -102,6 +102,7 @@ tactics.`,
 		newGenerateCmd(a),
 		newIngestCmd(a),
 		newTuneCmd(a),
+		newTestCmd(a),
 	)
 	return root
 }

@@ -156,3 +156,13 @@ func TestQueryTableAndFileFlags(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+func TestRuleUnitTests(t *testing.T) {
+	code, out, errs := runCLI(t, "", "test", "../../rules/tests")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.HasSuffix(out, "3 passed, 0 failed\n") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -44,6 +44,14 @@ func ResultType(f *funcs.Func, args []types.Type) (types.Type, error) {
 // FuncNames returns the names of the built-in functions, for suggestions.
 func FuncNames() []string { return funcs.Names() }
 
+// unquote removes one pair of surrounding quotes, as in datetime("...").
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
 // LiteralValue returns the value of a literal.
 func LiteralValue(l *syntax.Literal) (types.Value, error) {
 	t := LiteralType(l)
@@ -82,7 +90,7 @@ func LiteralValue(l *syntax.Literal) (types.Value, error) {
 		}
 		return types.NewReal(f), nil
 	case syntax.LitDateTime:
-		ticks, err := types.ParseDateTime(l.Raw)
+		ticks, err := types.ParseDateTime(unquote(l.Raw))
 		if err != nil {
 			return types.Value{}, fmt.Errorf("invalid datetime literal %q: %w", l.Raw, err)
 		}

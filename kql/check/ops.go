@@ -74,6 +74,9 @@ func (c *checker) rs(in *batch.Schema) *rowScope {
 }
 
 func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Schema {
+	if out, ok := c.opX(op, in, sc); ok {
+		return out
+	}
 	rs := c.rs(in)
 	switch op := op.(type) {
 	case *syntax.WhereOp:

@@ -580,22 +580,36 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 			return nil, c.errorf(e, "%s() needs a column", e.Fun.Name)
 		}
 		x := args[0]
+		var restart *cexpr
+		if len(args) > 1 {
+			restart = args[1]
+		}
 		dense := e.Fun.Name == "row_rank_dense"
 		return &cexpr{t: types.Long, eval: func(b *batch.Batch) (*batch.Column, error) {
 			xc, err := x.run(b)
 			if err != nil {
 				return nil, err
 			}
+			var rc *batch.Column
+			if restart != nil {
+				if rc, err = restart.run(b); err != nil {
+					return nil, err
+				}
+			}
 			out := &batch.Column{Type: types.Long, Len: b.Len, Ints: make([]int64, b.Len)}
 			var rank int64
+			start := 0 // first row of the current partition
 			for i := 0; i < b.Len; i++ {
-				same := i > 0 && types.SortCompare(valueAt(xc, i), valueAt(xc, i-1)) == 0
+				if i > 0 && rc != nil && boolAt(rc, i) == 1 {
+					start, rank = i, 0
+				}
+				same := i > start && types.SortCompare(valueAt(xc, i), valueAt(xc, i-1)) == 0
 				switch {
 				case same:
 				case dense:
 					rank++
 				default:
-					rank = int64(i) + 1
+					rank = int64(i-start) + 1
 				}
 				out.Ints[i] = rank
 			}
