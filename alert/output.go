@@ -81,12 +81,16 @@ func WriteTable(w io.Writer, alerts []*Alert) error {
 func writeTable(w io.Writer, alerts []*Alert, color bool) error {
 	bw := bufio.NewWriter(w)
 	header := []string{"SEVERITY", "TIME", "RULE", "ENTITIES"}
-	tags := false
+	tags, supp := false, false
 	for _, a := range alerts {
 		tags = tags || len(a.Tags) > 0
+		supp = supp || a.SuppressedBy != ""
 	}
 	if tags {
 		header = append(header, "TAGS")
+	}
+	if supp {
+		header = append(header, "SUPPRESSED")
 	}
 	rows := make([][]string, 0, len(alerts))
 	for _, a := range alerts {
@@ -94,6 +98,9 @@ func writeTable(w io.Writer, alerts []*Alert, color bool) error {
 		row := []string{a.AlertSeverity, t, a.AlertName, EntitySummary(a, maxEntitiesCell)}
 		if tags {
 			row = append(row, strings.Join(a.Tags, ","))
+		}
+		if supp {
+			row = append(row, a.SuppressedBy)
 		}
 		rows = append(rows, row)
 	}

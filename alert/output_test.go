@@ -180,3 +180,25 @@ func TestCombineSummaries(t *testing.T) {
 		t.Error("mismatched bucket sizes accepted")
 	}
 }
+
+// Suppressed alerts shown with --show-suppressed are marked as such.
+func TestTableMarksSuppressed(t *testing.T) {
+	var buf bytes.Buffer
+	alerts := append(fixtureAlerts()[:1], suppressedFixture()...)
+	if err := writeTable(&buf, alerts, false); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	if !strings.HasSuffix(lines[0], "SUPPRESSED") {
+		t.Errorf("header lacks SUPPRESSED: %q", lines[0])
+	}
+	var marked int
+	for _, l := range lines[1:] {
+		if strings.HasSuffix(l, "tuning: known admin") {
+			marked++
+		}
+	}
+	if marked != 1 {
+		t.Errorf("want exactly one row marked suppressed:\n%s", buf.String())
+	}
+}

@@ -173,3 +173,36 @@ func FuzzParseSchema(f *testing.F) {
 		}
 	})
 }
+
+func TestInfoTypesAndSchemas(t *testing.T) {
+	src := `T | where a > 1 | extend x = strcat(b, "!") | summarize n = count() by x`
+	q, err := syntax.Parse("q", src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Check(syntax.NewFile("q", src), q, testEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipe := q.Stmts[0].(*syntax.ExprStmt).X.(*syntax.PipeExpr)
+	where := pipe.Ops[0].(*syntax.WhereOp)
+	if got := info.Types[where.Pred]; got != types.Bool {
+		t.Errorf("type of where predicate = %s", got)
+	}
+	if got := info.Types[where.Pred.(*syntax.BinaryExpr).X]; got != types.Long {
+		t.Errorf("type of a = %s", got)
+	}
+	want := []string{
+		"a:long, b:string, t:datetime, d:dynamic, r:real",
+		"a:long, b:string, t:datetime, d:dynamic, r:real, x:string",
+		"x:string, n:long",
+	}
+	for i, op := range pipe.Ops {
+		if got := schemaString(info.Schemas[op]); got != want[i] {
+			t.Errorf("schema of operator %d = %s, want %s", i, got, want[i])
+		}
+	}
+	if sym := info.Refs[where.Pred.(*syntax.BinaryExpr).X.(*syntax.Ident)]; sym == nil || sym.Kind != SymColumn {
+		t.Errorf("a does not resolve to a column: %+v", sym)
+	}
+}

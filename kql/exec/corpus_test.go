@@ -26,7 +26,7 @@ func TestAzureActivityRulesRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl := azureActivityTable(t, benchRows(5000))
+	tbl := azureActivityTable(t, benchRows(2000))
 	ran, skipped := 0, 0
 	for _, f := range files {
 		raw, err := os.ReadFile(f)

@@ -238,3 +238,25 @@ func FuzzRun(f *testing.F) {
 		_, _ = Run(ctx, q, Options{Now: testNow, MemoryLimit: 64 << 20})
 	})
 }
+
+func TestTableFunc(t *testing.T) {
+	s := &batch.Schema{Fields: []batch.Field{{Name: "SearchKey", Type: types.String}}}
+	tb := NewTableBuilder(s)
+	_ = tb.Add(types.NewString("alice"))
+	_ = tb.Add(types.NewString("bob"))
+	wl := tb.Table()
+	var gotAlias string
+	opts := Options{Now: testNow, TableFuncs: map[string]TableFunc{
+		"_GetWatchlist": func(_ context.Context, args []types.Value) (Table, error) {
+			gotAlias = types.ToString(args[0])
+			return wl, nil
+		},
+	}}
+	res, err := Run(context.Background(), `datatable(u:string)["bob", "carol"] | where u in ((_GetWatchlist('vip') | project SearchKey))`, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(resultStrings(res), ","); got != "bob" || gotAlias != "vip" {
+		t.Errorf("rows = %s, alias = %q", got, gotAlias)
+	}
+}
