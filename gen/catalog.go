@@ -110,4 +110,3 @@ var appIDs = []string{
 	"1950a258-227b-4e31-a9cf-717495945fc2", // Azure PowerShell
 	"00000006-0000-0ff1-ce00-000000000000",
 }
-

@@ -55,6 +55,21 @@ type Outcome struct {
 	Audit *tune.Audit
 }
 
+// Prepare reads, in one pass, every column the rules need from activity
+// logs held in files, so that their runs read no file again.
+func Prepare(ctx context.Context, cfg *Config) error {
+	var runs []workspace.DryRunSpec
+	for _, r := range cfg.Rules {
+		ws := cfg.Workspace
+		if cfg.Tuning != nil {
+			ws = ws.WithInputFilter(func(string, *batch.Batch) ([]bool, error) { return nil, nil })
+		}
+		now := time.Now().UTC()
+		runs = append(runs, ws.DryRun(rule.ExpandTemplate(r.Query, now.Add(-time.Hour), now)))
+	}
+	return workspace.PrepareAll(ctx, runs)
+}
+
 // Once runs every rule once at time at.
 func Once(ctx context.Context, cfg *Config, at time.Time) (*Outcome, error) {
 	out := &Outcome{}

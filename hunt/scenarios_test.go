@@ -3,6 +3,8 @@ package hunt
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -432,4 +434,46 @@ func timekey(run *rule.RunResult, a *alert.Alert) time.Time {
 		return time.Time{}
 	}
 	return types.TimeFromTicks(run.Info.Result.Value(a.Rows[0], ci).I)
+}
+
+// TestExpiredExclusionStopsApplying runs the admin scenario after its
+// exclusion expired: the admins' sessions alert again and the audit says
+// why.
+func TestExpiredExclusionStopsApplying(t *testing.T) {
+	sc := scenarios[0]
+	f, err := tune.Parse("exclusions.yaml", []byte(sc.exclusions))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, content := range sc.watchlists {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wl, err := tune.OpenWatchlists(dir, tune.WatchlistOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The exclusion's last day is 2027-03-31.
+	set, err := tune.Compile(f, tune.Options{Now: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC), Watchlists: wl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &Config{Rules: []*rule.Rule{cloudShellRule(t)}, Workspace: rowsWorkspace(t, sc.rows), Tuning: set}
+	out, err := Once(context.Background(), cfg, mustTime(t, scenarioAt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRuleErrs(t, out)
+	if got, _ := alertKeys(out); !equalStrings(got, sorted(sc.base)) {
+		t.Errorf("alerts %q, want all of %q", got, sc.base)
+	}
+	e := auditEntry(t, out.Audit, sc.id)
+	if !e.Expired || e.RowsRemoved != 0 {
+		t.Errorf("audit entry: expired=%v, %d rows removed", e.Expired, e.RowsRemoved)
+	}
+	if len(out.Audit.Warnings) != 1 || !strings.Contains(out.Audit.Warnings[0], "expired") {
+		t.Errorf("audit warnings %q, want one about the expiry", out.Audit.Warnings)
+	}
 }

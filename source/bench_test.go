@@ -90,3 +90,16 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+func BenchmarkEventHub50k(b *testing.B) {
+	const n = 50000
+	lines := bytes.Split(bytes.TrimSpace(benchLines(b, n, false)), []byte("\n"))
+	var buf bytes.Buffer
+	for i := 0; i < len(lines); i += 100 {
+		buf.WriteString(`{"records":[`)
+		buf.Write(bytes.Join(lines[i:min(i+100, len(lines))], []byte(",")))
+		buf.WriteString("]}\n")
+	}
+	data := buf.Bytes()
+	b.Run("rule-columns", func(b *testing.B) { benchRead(b, data, n, Options{Columns: ruleColumns}, true) })
+}

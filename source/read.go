@@ -124,9 +124,10 @@ type reader struct {
 
 // Read streams the AzureActivity records of the given paths to emit.
 // A path may be a file, a directory (walked recursively, reading files
-// named *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt, *.avro or *.gz and skipping
-// hidden entries), a glob pattern, or "-" for standard input. Each record passed
-// to emit is a new allocation the callee may keep.
+// named *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt, *.avro or *.gz
+// and skipping hidden entries), a glob pattern, or "-" for standard
+// input. Each record passed to emit is a new allocation the callee may
+// keep.
 //
 // Problems with single records are counted in the Report and reading goes
 // on; the returned error is non-nil only when a path cannot be opened or
@@ -186,7 +187,7 @@ func newReader(ctx context.Context, opts Options, emit func(*activity.Record) er
 	// they keep a text column only when it (or its dynamic form) is
 	// requested.
 	needs := func(name string) bool {
-		if opts.Columns == nil {
+		if len(opts.Columns) == 0 {
 			return true
 		}
 		for _, c := range opts.Columns {
@@ -244,6 +245,7 @@ func expand(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
+		before := len(out)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("walking %s: %w", path, err)
@@ -261,6 +263,9 @@ func expand(paths []string) ([]string, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(out) == before {
+			return nil, fmt.Errorf("no data files (%s) under %s", strings.Join(dataExts, ", "), p)
 		}
 	}
 	return out, nil

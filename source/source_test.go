@@ -374,6 +374,9 @@ func TestWalkGlobAndCancel(t *testing.T) {
 	if _, err := Read(context.Background(), []string{filepath.Join(dir, "nope*.json")}, Options{}, func(*activity.Record) error { return nil }); err == nil {
 		t.Error("a glob matching nothing should fail")
 	}
+	if _, err := Read(context.Background(), []string{t.TempDir()}, Options{}, func(*activity.Record) error { return nil }); err == nil || !strings.Contains(err.Error(), "no data files") {
+		t.Errorf("empty directory: %v", err)
+	}
 	if _, err := Read(context.Background(), []string{filepath.Join(dir, "missing.json")}, Options{}, func(*activity.Record) error { return nil }); err == nil {
 		t.Error("a missing file should fail")
 	}
@@ -508,5 +511,27 @@ func TestParallelLinesMatchSequential(t *testing.T) {
 	}
 	if g := runtime.NumGoroutine(); g > before {
 		t.Errorf("%d goroutines after an early stop, %d before", g, before)
+	}
+}
+
+func TestSummaryText(t *testing.T) {
+	a := line("c1", "op/x", "Success", "2026-08-12T15:11:47Z")
+	data := a + "\n" + a + "\n{bad\n" + `{"time":"2026-08-12T15:11:47Z","category":"SignInLogs","identity":"x"}` + "\n" + `{"time":"later"}` + "\n"
+	_, rep, err := readString(t, "in.json", data, Options{MaxExamples: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `read 5 record(s) from 1 file(s) (storage: 1)
+loaded 1 AzureActivity row(s)
+removed 1 duplicate event(s)
+set aside 1 event(s) of other categories: SignInLogs=1
+skipped 2 record(s):
+  bad-time: 1
+    in.json:5: bad-time: unparseable time "later"
+  invalid-json: 1
+    in.json:3: invalid-json: invalid JSON at offset 1: expected a property name
+`
+	if got := rep.Summary(); got != want {
+		t.Errorf("Summary:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -397,7 +398,8 @@ func (in *ingest) flush(p *partBuf) error {
 					in.report.Duplicates++
 					continue
 				}
-				ids[id] = struct{}{}
+				// Clone: the id may share memory with a whole input row.
+				ids[strings.Clone(id)] = struct{}{}
 			}
 			perm = append(perm, r)
 		}

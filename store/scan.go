@@ -43,7 +43,8 @@ type ScanStats struct {
 // timestamp); when both sides are open, rows with a null TimeGenerated are
 // included too. A nil columns slice means all columns. Batches hold at most one row
 // group (RowGroupRows rows); strings come dictionary-encoded where the file
-// has dictionary pages. emit is called from one goroutine at a time, in
+// has dictionary pages. An empty store yields no batches whatever the
+// columns; otherwise an unknown column is an error. emit is called from one goroutine at a time, in
 // partition and file order; an error from emit stops the scan and is
 // returned.
 func (s *Store) Scan(ctx context.Context, columns []string, from, to time.Time, emit func(*batch.Batch) error) error {
@@ -67,6 +68,9 @@ type fileResult struct {
 // ScanWithStats is Scan that also reports how much it read.
 func (s *Store) ScanWithStats(ctx context.Context, columns []string, from, to time.Time, emit func(*batch.Batch) error) (ScanStats, error) {
 	var stats ScanStats
+	if len(s.Schema().Fields) == 0 {
+		return stats, nil // an empty store has no rows
+	}
 	plan, err := s.plan(columns, from, to)
 	if err != nil {
 		return stats, err
@@ -185,9 +189,6 @@ func (s *Store) plan(columns []string, from, to time.Time) (*scanPlan, error) {
 		for _, c := range columns {
 			i := all.Index(c)
 			if i < 0 {
-				if len(all.Fields) == 0 {
-					return nil, fmt.Errorf("scan: unknown column %s: the store is empty", c)
-				}
 				if hint, ok := suggest.Closest(c, names); ok {
 					return nil, fmt.Errorf("scan: unknown column %s (did you mean %s?)", c, hint)
 				}
@@ -686,7 +687,6 @@ func decodeColumn(chunk parquet.ColumnChunk, t types.Type, n int) (*batch.Column
 	}
 	return c, nil
 }
-
 
 // readStrings calls fn with every value of a string column of one file.
 func readStrings(path, column string, fn func(string)) (err error) {

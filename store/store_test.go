@@ -683,3 +683,15 @@ func TestTwoStoreValuesKeepBothSources(t *testing.T) {
 		t.Fatal("a source recorded by another Store value was lost")
 	}
 }
+
+func TestEmptyStoreScan(t *testing.T) {
+	s := newStore(t)
+	called := false
+	err := s.Scan(context.Background(), []string{"TimeGenerated", "Anything"}, time.Time{}, time.Time{}, func(*batch.Batch) error {
+		called = true
+		return nil
+	})
+	if err != nil || called {
+		t.Fatalf("empty store: err %v, called %v", err, called)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"kqlhunt/activity"
 	"kqlhunt/batch"
 	"kqlhunt/kql/check"
 	"kqlhunt/kql/exec"
@@ -71,28 +70,7 @@ func (w *Workspace) SetTable(name string, t exec.Table) {
 // LoadActivity reads Azure activity logs from paths (files, directories or
 // globs, in any supported shape) into an in-memory AzureActivity table.
 func LoadActivity(ctx context.Context, paths []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
-	b, err := activity.NewBuilder(nil, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	var batches []*batch.Batch
-	rep, err := source.Read(ctx, paths, opts, func(r *activity.Record) error {
-		if full := b.Append(r); full != nil {
-			batches = append(batches, full)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, rep, err
-	}
-	if last := b.Flush(); last != nil && last.Len > 0 {
-		batches = append(batches, last)
-	}
-	t, err := exec.NewMemTable(b.Schema(), batches...)
-	if err != nil {
-		return nil, rep, fmt.Errorf("building the %s table: %w", ActivityTable, err)
-	}
-	return t, rep, nil
+	return LoadActivityColumns(ctx, paths, nil, opts)
 }
 
 // Span returns the earliest and latest TimeGenerated in table t, and false
@@ -137,18 +115,92 @@ func (w *Workspace) options(now time.Time, scope *exec.TimeScope) exec.Options {
 func (w *Workspace) Query(ctx context.Context, name, src string, now time.Time) (*Result, error) {
 	opts := w.options(now, nil)
 	opts.Filename = name
-	res, err := exec.Run(ctx, src, opts)
+	res, err := w.run(ctx, src, opts)
 	if err != nil {
 		return nil, err
 	}
 	return &Result{res}, nil
 }
 
+// run executes src, first preparing tables backed by files.
+func (w *Workspace) run(ctx context.Context, src string, opts exec.Options) (*exec.Result, error) {
+	if err := PrepareAll(ctx, []DryRunSpec{{opts: opts, query: src}}); err != nil {
+		return nil, err
+	}
+	return exec.Run(ctx, src, opts)
+}
+
+// Prepare loads, in one pass over the files, every column that the given
+// queries need from tables backed by files, so that running them later
+// reads no file again.
+func (w *Workspace) Prepare(ctx context.Context, queries []string) error {
+	var runs []DryRunSpec
+	for _, q := range queries {
+		runs = append(runs, w.DryRun(q))
+	}
+	return PrepareAll(ctx, runs)
+}
+
+// DryRun returns a dry run of query on w, for PrepareAll.
+func (w *Workspace) DryRun(query string) DryRunSpec {
+	now := time.Now().UTC()
+	return DryRunSpec{opts: w.options(now, &exec.TimeScope{Column: "TimeGenerated", From: now.Add(-24 * time.Hour), To: now}), query: query}
+}
+
+// DryRunSpec is a query to run over no rows to learn the columns it needs;
+// see PrepareAll.
+type DryRunSpec struct {
+	opts  exec.Options
+	query string
+}
+
+// PrepareAll learns, from a dry run of each query over no rows, which
+// columns the queries need from tables backed by files, and loads them in
+// one pass. Tables that already hold those columns are not read again. A
+// query that fails to parse or check fails the preparation.
+func PrepareAll(ctx context.Context, runs []DryRunSpec) error {
+	seen := map[*FileTable]bool{}
+	var fts []*FileTable
+	for _, r := range runs {
+		for _, t := range r.opts.Tables {
+			for {
+				u, ok := t.(interface{ unwrap() exec.Table })
+				if !ok {
+					break
+				}
+				t = u.unwrap()
+			}
+			if ft, ok := t.(*FileTable); ok && !seen[ft] {
+				seen[ft] = true
+				fts = append(fts, ft)
+			}
+		}
+	}
+	if len(fts) == 0 {
+		return nil
+	}
+	for _, ft := range fts {
+		ft.startRecording()
+	}
+	var dryErr error
+	for _, r := range runs {
+		if _, err := exec.Run(ctx, r.query, r.opts); err != nil && dryErr == nil {
+			dryErr = err
+		}
+	}
+	for _, ft := range fts {
+		if err := ft.stopRecording(ctx, dryErr == nil); err != nil {
+			return err
+		}
+	}
+	return dryErr
+}
+
 // Run implements the rule runtime's engine: src runs with every table
 // reference scoped to TimeGenerated in [from, to] and now() pinned to to.
 func (w *Workspace) Run(ctx context.Context, src string, from, to time.Time) (*Result, error) {
 	opts := w.options(to, &exec.TimeScope{Column: "TimeGenerated", From: from, To: to})
-	res, err := exec.Run(ctx, src, opts)
+	res, err := w.run(ctx, src, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -39,19 +39,24 @@ func (d *dataFlags) sourceOptions() source.Options {
 
 func (d *dataFlags) empty() bool { return len(d.data) == 0 && d.store == "" && len(d.tables) == 0 }
 
-// load reads the data the flags name into ws, printing the input summary on
-// standard error.
+// load makes the data the flags name available in ws. Activity logs are read
+// on demand, with only the columns queries use; the input summary is
+// printed on standard error when they are first read.
 func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) error {
 	if len(d.data) > 0 && d.store != "" {
 		return withStatus(exitUsage, fmt.Errorf("give --data or --store, not both"))
 	}
 	if len(d.data) > 0 {
-		t, rep, err := workspace.LoadActivity(ctx, d.data, d.sourceOptions())
-		if rep != nil && !d.quiet {
-			fmt.Fprint(a.stderr, rep.Summary())
+		if _, err := source.Expand(d.data); err != nil {
+			return withStatus(exitUsage, err)
 		}
-		if err != nil {
-			return withStatus(exitError, err)
+		t := workspace.NewFileTable(d.data, d.sourceOptions(), nil)
+		printed := false
+		t.OnLoad = func(rep *source.Report) {
+			if !d.quiet && !printed {
+				fmt.Fprint(a.stderr, rep.Summary())
+				printed = true
+			}
 		}
 		ws.SetTable(workspace.ActivityTable, t)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"kqlhunt/batch"
 	"kqlhunt/hunt"
 	"kqlhunt/kql/exec"
+	"kqlhunt/kql/syntax"
 	"kqlhunt/kql/types"
 	"kqlhunt/rule"
 	"kqlhunt/rules"
@@ -142,7 +144,23 @@ func (f *runFlags) setup(ctx context.Context, a *app) (*hunt.Config, error) {
 		}
 		cfg.Tuning = set
 	}
+	if err := hunt.Prepare(ctx, cfg); err != nil {
+		return nil, reportPrepareError(a, err)
+	}
 	return cfg, nil
+}
+
+// reportPrepareError prints positioned query errors found while preparing
+// the rules' data, or returns other errors.
+func reportPrepareError(a *app, err error) error {
+	var el syntax.ErrorList
+	if errors.As(err, &el) {
+		for _, e := range el {
+			fmt.Fprintf(a.stderr, "%s: %s\n", e.Pos, e.Msg)
+		}
+		return silentStatus(exitError)
+	}
+	return withStatus(exitError, err)
 }
 
 // serveWatchlists makes _GetWatchlist('alias') and _GetWatchlistAlias

@@ -90,6 +90,7 @@ func TestSchemas(t *testing.T) {
 		{`T | evaluate bag_unpack(d) | project a`, "a:long"},
 		{`T | where a in ((U | project a))`, "a:long, b:string, t:datetime, d:dynamic, r:real"},
 		{`print toscalar(T | summarize max(a))`, "print_0:long"},
+		{`let f = (tab:(*), n:long) { tab | where a > n | summarize c = count() by b }; T | invoke f(1)`, "b:string, c:long"},
 	}
 	for _, c := range cases {
 		info, err := checkQuery(t, c.q)

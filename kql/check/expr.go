@@ -294,12 +294,12 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 		}
 		def := c.expr(call.Args[1], sc, rs)
 		c.expr(call.Args[0], sc, nil)
-		lit, ok := unparen(call.Args[0]).(*syntax.Literal)
-		if !ok || lit.Kind != syntax.LitString {
+		v, ok := c.constValue(call.Args[0], sc)
+		if !ok || v.Type != types.String {
 			c.errorf(call.Args[0].Pos(), "column_ifexists() needs a constant column name")
 			return def
 		}
-		if f, ok := rs.column(lit.Value); ok {
+		if f, ok := rs.column(v.S); ok {
 			return f.Type
 		}
 		return def

@@ -174,10 +174,34 @@ func (c *checker) opMore(op syntax.Operator, in *batch.Schema, sc *scope) (*batc
 		sym := sc.lookup(op.Call.Fun.Name)
 		if sym == nil || sym.Kind != SymFunc {
 			c.errorf(op.Call.Fun.Pos(), "unknown function %s", op.Call.Fun.Name)
+			return &batch.Schema{Open: true}, true
 		}
+		// T | invoke f(a, b) is f(T, a, b).
+		inner := &scope{parent: sc, syms: map[string]*Symbol{
+			InvokeInput: {Kind: SymTable, Name: InvokeInput, Schema: in},
+		}}
+		call := InvokeCall(op)
+		c.info.Refs[op.Call.Fun] = sym
+		inst := c.instantiate(call, sym, inner)
+		c.info.Calls[op.Call] = inst
+		if inst.Info != nil && inst.Info.Result != nil && inst.Tabular {
+			return inst.Info.Result, true
+		}
+		c.errorf(op.Pos(), "invoke needs a function that returns a table")
 		return &batch.Schema{Open: true}, true
 	}
 	return nil, false
+}
+
+// InvokeInput is the name under which T | invoke f(...) passes T to f.
+const InvokeInput = "$invoke_input"
+
+// InvokeCall returns the call that T | invoke f(args) stands for:
+// f($invoke_input, args).
+func InvokeCall(op *syntax.InvokeOp) *syntax.CallExpr {
+	in := &syntax.Ident{NamePos: op.OpPos, Name: InvokeInput, EndP: op.OpPos}
+	return &syntax.CallExpr{Fun: op.Call.Fun, Lparen: op.Call.Lparen,
+		Args: append([]syntax.Expr{in}, op.Call.Args...), Rparen: op.Call.Rparen}
 }
 
 // subPipe checks a pipeline with an implicit input of schema in.

@@ -178,6 +178,8 @@ func (c *checker) opX(op syntax.Operator, in *batch.Schema, sc *scope) (*batch.S
 			}
 		}
 		return out, true
+	case *syntax.EvaluateOp:
+		return c.evaluateX(op, in, sc)
 	}
 	return nil, false
 }

@@ -128,6 +128,7 @@ var execCases = []execCase{
 	{name: "prev-next", q: `range x from 1 to 3 step 1 | sort by x asc | extend p = prev(x), n = next(x, 1, 0)`, rows: []string{"1|null|2", "2|1|3", "3|2|0"}, ordered: true},
 	{name: "row_cumsum", q: `range x from 1 to 4 step 1 | serialize | extend s = row_cumsum(x)`, rows: []string{"1|1", "2|3", "3|6", "4|10"}, ordered: true},
 	{name: "bag_unpack", q: `print d = dynamic({"b": 1, "a": "x"}), k = 1 | evaluate bag_unpack(d)`, schema: "k:long, a:dynamic, b:dynamic", rows: []string{"1|x|1"}},
+	{name: "invoke", q: `let f = (tab:(*), n:long) { tab | where x > n | count }; range x from 1 to 10 step 1 | invoke f(7)`, rows: []string{"3"}},
 	{name: "as", q: `print x = 1 | as P | union P`, rows: []string{"1", "1"}},
 	{name: "dynamic-access", q: tData + `T | where isnotnull(d) | project k = tostring(d.k), n = d["n"], e = d[0]`, rows: []string{"v1|1|null", "v2|null|null", "|null|1", "|5|null"}},
 	{name: "now-ago", q: `print now() - ago(1h)`, rows: []string{"01:00:00"}},
@@ -258,5 +259,23 @@ func TestTableFunc(t *testing.T) {
 	}
 	if got := strings.Join(resultStrings(res), ","); got != "bob" || gotAlias != "vip" {
 		t.Errorf("rows = %s, alias = %q", got, gotAlias)
+	}
+}
+
+func TestProjectionKeepsIndirectColumns(t *testing.T) {
+	s := &batch.Schema{Fields: []batch.Field{{Name: "A", Type: types.String}, {Name: "B", Type: types.String}}}
+	tb := NewTableBuilder(s)
+	_ = tb.Add(types.NewString("a"), types.NewString("b"))
+	for _, q := range []string{
+		`let c = "B"; T | summarize by x = column_ifexists(c, "none")`,
+		`let f = (v:string) { strcat(v, "") }; T | summarize by x = f(B)`,
+	} {
+		res, err := Run(context.Background(), q, Options{Tables: map[string]Table{"T": tb.Table()}})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if got := strings.Join(resultStrings(res), ","); got != "b" {
+			t.Errorf("%s: rows = %s, want b", q, got)
+		}
 	}
 }

@@ -873,11 +873,18 @@ func (c *compiler) call(e *syntax.CallExpr) (*cexpr, error) {
 		if len(e.Args) != 2 {
 			return nil, c.errorf(e, "column_ifexists() takes two arguments")
 		}
-		lit, ok := e.Args[0].(*syntax.Literal)
-		if ok && c.schema != nil {
-			if i := c.schema.Index(lit.Value); i >= 0 {
+		nameExpr, err := c.compile(e.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		if !nameExpr.konst {
+			return nil, c.errorf(e.Args[0], "column_ifexists() needs a constant column name")
+		}
+		name := types.ToString(nameExpr.val)
+		if c.schema != nil {
+			if i := c.schema.Index(name); i >= 0 {
 				t := c.schema.Fields[i].Type
-				return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) { return columnAt(b, i, lit.Value) }}, nil
+				return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) { return columnAt(b, i, name) }}, nil
 			}
 		}
 		return c.compile(e.Args[1])

@@ -178,7 +178,7 @@ func emptyBatch(s *batch.Schema) *batch.Batch {
 // summarize, distinct, count, ...). It returns nil (all columns) when an
 // operator needs every column (pack_all, *, project-away, union, ...) or
 // no operator fixes the output.
-func neededColumns(ops []syntax.Operator, s *batch.Schema) []string {
+func neededColumns(ops []syntax.Operator, s *batch.Schema, userFunc func(name string) bool) []string {
 	names := map[string]bool{}
 	closed := false
 	for _, op := range ops {
@@ -198,9 +198,18 @@ func neededColumns(ops []syntax.Operator, s *batch.Schema) []string {
 				all = true
 			case *syntax.CallExpr:
 				switch n.Fun.Name {
-				case "pack_all", "bag_pack_all", "column_ifexists":
-					if n.Fun.Name != "column_ifexists" {
-						all = true
+				case "pack_all", "bag_pack_all":
+					all = true
+				case "column_ifexists":
+					if len(n.Args) == 0 {
+						break
+					}
+					if lit, ok := n.Args[0].(*syntax.Literal); !ok || lit.Kind != syntax.LitString {
+						all = true // a column named by a let or parameter
+					}
+				default:
+					if userFunc != nil && userFunc(n.Fun.Name) {
+						all = true // the body may name columns indirectly
 					}
 				}
 			}

@@ -25,6 +25,18 @@ func init() {
 	registerOperator(planPrint, "print")
 	registerOperator(planDataTable, "datatable")
 	registerOperator(planRange, "range")
+	registerOperator(planInvoke, "invoke")
+}
+
+// planInvoke plans T | invoke f(args) as f(T, args).
+func planInvoke(p *planner, o syntax.Operator, in Node) (Node, error) {
+	op := o.(*syntax.InvokeOp)
+	b := p.env.lookup(op.Call.Fun.Name)
+	if b == nil || b.fn == nil {
+		return nil, p.errorf(op.Call, "unknown function %s", op.Call.Fun.Name)
+	}
+	inner := &env{parent: p.env, vars: map[string]*binding{check.InvokeInput: {node: in}}}
+	return p.with(inner).planCall(check.InvokeCall(op))
 }
 
 // streamNode applies fn to every input batch. fn must be safe to call

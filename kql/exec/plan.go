@@ -548,7 +548,10 @@ func (p *planner) planSource(src syntax.Expr, ops []syntax.Operator) (Node, erro
 	if !ok {
 		return nil, p.errorf(id, "unknown table %s", id.Name)
 	}
-	cols := neededColumns(ops, t.Schema())
+	cols := neededColumns(ops, t.Schema(), func(name string) bool {
+		b := p.env.lookup(name)
+		return b != nil && b.fn != nil
+	})
 	n := p.scan(t, cols)
 	n.req.Preds = p.pushablePreds(ops, t.Schema())
 	return n, nil

@@ -24,6 +24,11 @@ var plugins = map[string]pluginPlanner{
 	"schema_merge": planSchemaMerge,
 	"pivot":        planPivot,
 	"narrow":       planNarrow,
+
+	"activity_counts_metrics": planActivityCountsMetrics,
+	"active_users_count":      planActiveUsersCount,
+	"rolling_percentile":      planRollingPercentile,
+	"sliding_window_counts":   planSlidingWindowCounts,
 }
 
 // pluginArgs splits a plugin call's arguments into positional ones and

@@ -297,7 +297,23 @@ func evalDatetimePart(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewInt(r), nil
 }
 
+// makeDatetimeType accepts make_datetime(year, month, day [, hour, minute
+// [, second]]) and, as deployed rules rely on, a single datetime or string
+// argument (converted like todatetime).
+func makeDatetimeType(args []types.Type) (types.Type, error) {
+	if len(args) == 1 && (args[0] == types.DateTime || args[0] == types.String) {
+		return types.DateTime, nil
+	}
+	if err := checkArgs(args, []argClass{aInt, aInt, aInt, aInt, aInt, aNum}); err != nil {
+		return types.Null, err
+	}
+	return types.DateTime, nil
+}
+
 func evalMakeDatetime(_ *Context, a []types.Value) (types.Value, error) {
+	if len(a) == 1 && (a[0].Type == types.DateTime || a[0].Type == types.String) {
+		return types.ToDateTime(a[0]), nil
+	}
 	var f [5]int64
 	f[1], f[2] = 1, 1
 	for i := 0; i < len(a) && i < 5; i++ {
@@ -570,7 +586,7 @@ var datetimeFuncs = []*Func{
 	dtField("hourofday", types.Int, func(t int64) int64 { _, _, _, h, _, _, _ := types.Civil(t); return h }),
 	dtField("weekofyear", types.Int, isoWeek),
 	dtField("week_of_year", types.Int, isoWeek),
-	scalar("make_datetime", 1, 6, sig(types.DateTime, aInt, aInt, aInt, aInt, aInt, aNum), evalMakeDatetime),
+	scalar("make_datetime", 1, 6, sigFn(makeDatetimeType), evalMakeDatetime),
 	scalar("make_timespan", 2, 4, sig(types.TimeSpan, aInt, aInt, aNum, aNum), evalMakeTimespan),
 	unixToDatetime("unixtime_seconds_todatetime", float64(types.TicksPerSecond)),
 	unixToDatetime("unixtime_milliseconds_todatetime", float64(types.TicksPerMillisecond)),

@@ -79,6 +79,7 @@ func TestDatetimeFunctions(t *testing.T) {
 		{"make_datetime", args(L(2017), L(10), L(1), L(12), L(10)), "2017-10-01T12:10:00.0000000Z"},
 		{"make_datetime", args(L(2017), L(10), L(1), L(12), L(11), R(0.1234567)), "2017-10-01T12:11:00.1234567Z"},
 		{"make_datetime", args(L(2017), L(13), L(1)), "null"},
+		{"make_datetime", args(DT("2017-10-01 12:10")), "2017-10-01T12:10:00.0000000Z"},
 		{"make_timespan", args(L(1), L(12), R(30.55)), "01:12:30.5500000"},
 		{"make_timespan", args(L(12), L(30)), "12:30:00"},
 		{"make_timespan", args(L(1), L(2), L(3), L(4)), "1.02:03:04"},

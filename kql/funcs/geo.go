@@ -33,6 +33,12 @@ func init() {
 	}
 }
 
+// geoShapes remembers the polygons and lines built from GeoJSON bags so
+// that a constant shape argument is parsed and validated once, not on every
+// row (see geo.ShapeCache). It is the one piece of shared mutable state
+// here: a bounded, synchronized memo whose results depend only on its keys.
+var geoShapes geo.ShapeCache
+
 var geoFuncs = []*Func{
 	scalar("geo_point_to_geohash", 2, 3, sig(types.String, aNum, aNum, aInt), evalPointToGeohash),
 	scalar("geo_geohash_to_central_point", 1, 1, sig(types.Dynamic, aStr), evalGeohashToCentralPoint),
@@ -267,7 +273,7 @@ func argPolygons(v types.Value) (*geo.Polygons, bool) {
 	if !ok {
 		return nil, false
 	}
-	return geo.ParseAndBuildPolygons(d)
+	return geoShapes.Polygons(d)
 }
 
 func evalPointInPolygon(_ *Context, a []types.Value) (types.Value, error) {
@@ -292,7 +298,7 @@ func evalPolygonPerimeter(_ *Context, a []types.Value) (types.Value, error) {
 	if !ok {
 		return nullReal, nil
 	}
-	return types.NewReal(ps.Perimeter()), nil
+	return realOrNull(ps.Perimeter())
 }
 
 func evalPolygonCentroid(_ *Context, a []types.Value) (types.Value, error) {
@@ -337,7 +343,7 @@ func argLines(v types.Value) (*geo.Lines, bool) {
 	if !ok {
 		return nil, false
 	}
-	return geo.ParseAndBuildLines(d)
+	return geoShapes.Lines(d)
 }
 
 func evalLineLength(_ *Context, a []types.Value) (types.Value, error) {

@@ -8,6 +8,10 @@ import (
 
 const geoCentralPark = `{"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]}`
 
+// geoCentralParkCompact is the Central Park polygon as the overlay prints
+// it (vertices round-tripped through the sphere).
+const geoCentralParkCompact = `{"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]}`
+
 func TestGeoFunctions(t *testing.T) {
 	nullI := types.NullOf(types.Int)
 	runScalarCases(t, []scalarCase{
@@ -71,6 +75,16 @@ func TestGeoFunctions(t *testing.T) {
 		{"geo_polygon_simplify", args(J(`{"type":"Polygon","coordinates":[[[5,48],[5,48]]]}`)), "null"},
 		{"geo_point_buffer", args(L(200), L(1), R(0.1)), "null"},
 		{"geo_point_buffer", args(L(10), L(10), L(-1)), "null"},
+		{"geo_line_buffer", args(J(`{"type":"LineString"}`), L(5)), "null"},
+		{"geo_line_buffer", args(J(`{"type":"LineString","coordinates":[[0,0],[1,1]]}`), L(0)), "null"},
+		{"geo_polygon_buffer", args(J(`{"type":"Polygon","coordinates":[[[10,10],[0,10],[0,0],[10,10]]]}`), L(0)), "null"},
+		{"geo_union_polygons_array", args(J(`[` + geoCentralPark + `,{"type":"Polygon","coordinates":[[[-73.94622,40.79249]]]}]`)), "null"},
+		{"geo_union_polygons_array", args(J(`[` + geoCentralPark + `]`)), geoCentralParkCompact},
+		{"geo_union_lines_array", args(J(`[{"type":"LineString","coordinates":[[0,0],[0,10]]},{"type":"LineString","coordinates":[[1, 1]]}]`)), "null"},
+		{"geo_union_lines_array", args(J(`[{"type":"LineString","coordinates":[[0,0],[0,10]]},{"type":"LineString","coordinates":[[0,5],[0,10],[1,10]]}]`)), `{"type":"LineString","coordinates":[[0,0],[0,5],[0,10],[1,10]]}`},
+		{"geo_intersection_2polygons", args(J(geoCentralPark), J(`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}`)), `{"type":"GeometryCollection","geometries":[]}`},
+		{"geo_simplify_polygons_array", args(J(`[` + geoCentralPark + `]`), L(10000)), "null"},
+		{"geo_simplify_polygons_array", args(J(`[` + geoCentralPark + `]`), L(-1)), "null"},
 	})
 }
 

@@ -63,6 +63,7 @@ var aliases = [][2]string{
 	{"columnifexists", "column_ifexists"}, {"pack", "bag_pack"}, {"pack_dictionary", "bag_pack"},
 	{"datepart", "datetime_part"}, {"datetimeadd", "datetime_add"}, {"datetimediff", "datetime_diff"},
 	{"getmonth", "monthofyear"}, {"array_iif", "array_iff"},
+	{"make_string", "unicode_codepoints_to_string"}, {"row_rank", "row_rank_min"},
 }
 
 // named wraps a result rule so that its errors name the function.

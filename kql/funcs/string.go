@@ -195,6 +195,11 @@ func evalSubstring(_ *Context, a []types.Value) (types.Value, error) {
 		return emptyString, nil
 	}
 	n := int64(utf8.RuneCountInString(s))
+	if start < 0 {
+		// A negative start counts from the end: substring("123456", -2, 2)
+		// is "56".
+		start = max(start+n, 0)
+	}
 	end := n
 	if len(a) > 2 {
 		l, ok := argLong(a[2])
@@ -205,9 +210,6 @@ func evalSubstring(_ *Context, a []types.Value) (types.Value, error) {
 			return emptyString, nil
 		}
 		end = start + l
-	}
-	if start < 0 {
-		start = 0
 	}
 	if end > n {
 		end = n

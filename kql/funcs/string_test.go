@@ -16,6 +16,8 @@ func TestStringFunctions(t *testing.T) {
 		{"substring", args(S("123456"), L(2), L(2)), "34"},
 		{"substring", args(S("ABCD"), L(0), L(2)), "AB"},
 		{"substring", args(S("ABCD"), L(10), L(2)), ""},
+		{"substring", args(S("123456"), L(-2), L(2)), "56"},
+		{"substring", args(S("123456"), L(-10), L(2)), "12"},
 		{"substring", args(S("äöüß"), L(1), L(2)), "öü"},
 		{"tolower", args(S("Hello")), "hello"},
 		{"toupper", args(S("Hello")), "HELLO"},
@@ -209,4 +211,23 @@ line2"`)), `["aa","b,b,b","cc","Escaping quotes: \"Title\"","line1\nline2"]`},
 		{"to_utf8", args(S("Ab")), "[65,98]"},
 		{"array_iif", args(J(`[true,false]`), L(1), L(0)), "[1,0]"},
 	})
+}
+
+func TestRegexCacheConcurrent(t *testing.T) {
+	ctx := &Context{}
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for i := 0; i < 300; i++ {
+				pat := `\d+` + string(rune('a'+(i+g)%20))
+				if _, err := ctx.Regexp(pat); err != nil {
+					t.Error(err)
+				}
+			}
+			done <- true
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
 }

@@ -249,7 +249,7 @@ func TestPolygonMeasures(t *testing.T) {
 	if a, ok := ps.Area(); !ok || math.Abs(a-3475207.28346606)/3475207.28346606 > 1e-9 {
 		t.Errorf("Area = %v, %v", a, ok)
 	}
-	if p := ps.Perimeter(); math.Abs(p-9930.30149604938) > 1e-6 {
+	if p, ok := ps.Perimeter(); !ok || math.Abs(p-9930.30149604938) > 1e-6 {
 		t.Errorf("Perimeter = %v", p)
 	}
 	c, ok := ps.Centroid()
@@ -270,6 +270,18 @@ func TestPolygonMeasures(t *testing.T) {
 	}
 	if a, ok := mp.Area(); !ok || math.Abs(a-10889971.5343487)/10889971.5343487 > 1e-7 {
 		t.Errorf("union Area = %v, %v", a, ok)
+	}
+	// The union's boundary is shorter than the two rings together.
+	if p, ok := mp.Perimeter(); !ok || p >= mp.ringsLength() || p <= 9930.30149604938 {
+		t.Errorf("union Perimeter = %v, rings %v", p, mp.ringsLength())
+	}
+	// Disjoint polygons add up.
+	two, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,6],[5,5]]]]}`))
+	one, _ := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}`))
+	a2, _ := two.Area()
+	a1, _ := one.Area()
+	if a2 <= 1.99*a1 || a2 >= 2.01*a1 {
+		t.Errorf("disjoint areas %v vs %v", a2, a1)
 	}
 }
 
@@ -656,10 +668,54 @@ func TestBuffers(t *testing.T) {
 	}
 	a0, _ := poly.Area()
 	a1, _ := bp.Area()
-	if a1 < a0+1000*poly.Perimeter() || a1 > a0+1010*poly.Perimeter()+math.Pi*1010*1010 {
+	per := poly.ringsLength()
+	if a1 < a0+1000*per || a1 > a0+1010*per+math.Pi*1010*1010 {
 		t.Errorf("PolygonBuffer area %v from %v", a1, a0)
 	}
 	if !bp.Contains(LngLat{139.77, 35.69}) || !bp.Contains(LngLat{139.825, 35.69}) || bp.Contains(LngLat{139.85, 35.69}) {
 		t.Error("PolygonBuffer containment wrong")
 	}
+}
+
+func TestShapeCache(t *testing.T) {
+	var c ShapeCache
+	d := mustJSON(t, centralPark)
+	p1, ok1 := c.Polygons(d)
+	p2, ok2 := c.Polygons(d)
+	if !ok1 || !ok2 || p1 != p2 {
+		t.Fatal("the same bag should give the cached polygons")
+	}
+	// Another bag with the same text is built anew and agrees.
+	p3, ok3 := c.Polygons(mustJSON(t, centralPark))
+	if !ok3 || p3 == p1 || p3.ringsLength() != p1.ringsLength() {
+		t.Error("a different bag should be built separately")
+	}
+	bad := mustJSON(t, `{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`)
+	if _, ok := c.Polygons(bad); ok {
+		t.Error("invalid polygon accepted")
+	}
+	if _, ok := c.Polygons(bad); ok {
+		t.Error("cached invalid polygon accepted")
+	}
+	line := mustJSON(t, `{"type":"LineString","coordinates":[[1,1],[2,2]]}`)
+	l1, _ := c.Lines(line)
+	l2, _ := c.Lines(line)
+	if l1 == nil || l1 != l2 {
+		t.Error("the same bag should give the cached lines")
+	}
+	// Concurrent use over more bags than the bound.
+	done := make(chan bool)
+	for g := 0; g < 2; g++ {
+		go func() {
+			for i := 0; i < 2*maxCachedShapes; i++ {
+				d, _ := types.ParseDynamic(centralPark)
+				if ps, ok := c.Polygons(d); !ok || !ps.Contains(LngLat{-73.965, 40.78}) {
+					t.Error("concurrent lookup failed")
+				}
+			}
+			done <- true
+		}()
+	}
+	<-done
+	<-done
 }

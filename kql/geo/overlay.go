@@ -160,10 +160,26 @@ func chainPieces(pieces []*ovPiece) ([][]s2.Point, bool) {
 	return rings, true
 }
 
-// ringsValue turns oriented rings (interior on the left) into a GeoJSON
-// Polygon or MultiPolygon, or an empty GeometryCollection when there are
-// none.
-func orientedRingsValue(rings [][]s2.Point) (any, bool) {
+// inputCoords maps the operands' vertices to their input coordinates, so
+// that output vertices taken from the input print exactly as given.
+func inputCoords(ops []*Polygons) map[s2.Point]LngLat {
+	m := make(map[s2.Point]LngLat)
+	for _, ps := range ops {
+		for _, rings := range ps.coords {
+			for _, r := range rings {
+				for _, c := range r {
+					m[c.point()] = c
+				}
+			}
+		}
+	}
+	return m
+}
+
+// orientedRingsValue turns oriented rings (interior on the left) into a
+// GeoJSON Polygon or MultiPolygon, or an empty GeometryCollection when
+// there are none. Vertices found in coords print as the input gave them.
+func orientedRingsValue(rings [][]s2.Point, coords map[s2.Point]LngLat) (any, bool) {
 	if len(rings) == 0 {
 		return CollectionValue(nil), true
 	}
@@ -177,10 +193,10 @@ func orientedRingsValue(rings [][]s2.Point) (any, bool) {
 		if l.IsHole() {
 			continue
 		}
-		rs := [][]LngLat{orientedRing(l)}
+		rs := [][]LngLat{orientedRing(l, coords)}
 		for h := k + 1; h <= p.LastDescendant(k); h++ {
 			if parent, ok := p.Parent(h); ok && parent == k {
-				rs = append(rs, orientedRing(p.Loop(h)))
+				rs = append(rs, orientedRing(p.Loop(h), coords))
 			}
 		}
 		polys = append(polys, rs)
@@ -194,11 +210,16 @@ func orientedRingsValue(rings [][]s2.Point) (any, bool) {
 	return MultiPolygonValue(polys), true
 }
 
-func orientedRing(l *s2.Loop) []LngLat {
+func orientedRing(l *s2.Loop, coords map[s2.Point]LngLat) []LngLat {
 	n := l.NumVertices()
 	out := make([]LngLat, 0, n+1)
 	for i := 0; i < n; i++ {
-		out = append(out, fromPoint(l.OrientedVertex(i)))
+		v := l.OrientedVertex(i)
+		if c, ok := coords[v]; ok {
+			out = append(out, c)
+		} else {
+			out = append(out, fromPoint(v))
+		}
 	}
 	return append(out, out[0])
 }
@@ -229,7 +250,7 @@ func UnionPolygons(ops []*Polygons) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return orientedRingsValue(rings)
+	return orientedRingsValue(rings, inputCoords(ops))
 }
 
 // IntersectPolygons returns the intersection of two polygon sets as a
@@ -248,7 +269,8 @@ func IntersectPolygons(a, b *Polygons) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	area, ok := orientedRingsValue(rings)
+	coords := inputCoords(ops)
+	area, ok := orientedRingsValue(rings, coords)
 	if !ok {
 		return nil, false
 	}
@@ -277,7 +299,11 @@ func IntersectPolygons(a, b *Polygons) (any, bool) {
 	}
 	var geoms []any
 	for _, t := range touch {
-		geoms = append(geoms, PointValue(fromPoint(t)))
+		if c, ok := coords[t]; ok {
+			geoms = append(geoms, PointValue(c))
+		} else {
+			geoms = append(geoms, PointValue(fromPoint(t)))
+		}
 	}
 	if len(rings) > 0 {
 		geoms = append(geoms, area)

@@ -7,7 +7,8 @@ import (
 
 // Polygons is a validated polygon or multipolygon on the sphere.
 type Polygons struct {
-	polys []*s2.Polygon
+	polys  []*s2.Polygon
+	coords [][][]LngLat // the input rings, when built from coordinates
 }
 
 // buildLoop turns a closed ring into a loop: the closing position and
@@ -62,7 +63,7 @@ func BuildPolygons(coords [][][]LngLat) (*Polygons, bool) {
 	if len(coords) == 0 {
 		return nil, false
 	}
-	ps := &Polygons{polys: make([]*s2.Polygon, 0, len(coords))}
+	ps := &Polygons{polys: make([]*s2.Polygon, 0, len(coords)), coords: coords}
 	for _, rings := range coords {
 		if len(rings) == 0 {
 			return nil, false
@@ -121,17 +122,27 @@ func (ps *Polygons) sphereArea() float64 {
 }
 
 // Area returns the area in square meters of the union of the polygons.
-// ok is false when overlapping polygons cannot be united (see unionArea).
+// ok is false when overlapping polygons cannot be united.
 func (ps *Polygons) Area() (float64, bool) {
-	a, ok := ps.unionArea()
+	u, ok := ps.united()
 	if !ok {
 		return 0, false
 	}
-	return a * EarthRadius * EarthRadius, true
+	return u.sphereArea() * EarthRadius * EarthRadius, true
 }
 
-// Perimeter returns the total length in meters of all rings.
-func (ps *Polygons) Perimeter() float64 {
+// Perimeter returns the length in meters of the boundary of the union of
+// the polygons; ok is false when overlapping polygons cannot be united.
+func (ps *Polygons) Perimeter() (float64, bool) {
+	u, ok := ps.united()
+	if !ok {
+		return 0, false
+	}
+	return u.ringsLength(), true
+}
+
+// ringsLength returns the total length in meters of all rings.
+func (ps *Polygons) ringsLength() float64 {
 	var total s1.Angle
 	for _, p := range ps.polys {
 		for _, l := range p.Loops() {
@@ -144,11 +155,15 @@ func (ps *Polygons) Perimeter() float64 {
 	return meters(total)
 }
 
-// Centroid returns the area centroid of the polygons; ok is false when it
-// is undefined.
+// Centroid returns the area centroid of the union of the polygons; ok is
+// false when it is undefined or the union cannot be formed.
 func (ps *Polygons) Centroid() (LngLat, bool) {
+	u, ok := ps.united()
+	if !ok {
+		return LngLat{}, false
+	}
 	var sum s2.Point
-	for _, p := range ps.polys {
+	for _, p := range u.polys {
 		sum = s2.Point{Vector: sum.Add(p.Centroid().Vector)}
 	}
 	if sum.Norm() == 0 {

@@ -55,15 +55,14 @@ func UnionLines(sets []*Lines) (any, bool) {
 		pieces = append(pieces, edge{prev, e.b})
 	}
 	// Drop duplicates, in either direction.
-	type key struct{ a, b LngLat }
-	seen := make(map[key]bool)
+	seen := make(map[edge]bool)
 	adj := make(map[LngLat][]int)
 	var uniq []edge
 	for _, p := range pieces {
-		if seen[key{p.a, p.b}] || seen[key{p.b, p.a}] {
+		if seen[p] || seen[edge{p.b, p.a}] {
 			continue
 		}
-		seen[key{p.a, p.b}] = true
+		seen[p] = true
 		adj[p.a] = append(adj[p.a], len(uniq))
 		adj[p.b] = append(adj[p.b], len(uniq))
 		uniq = append(uniq, p)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"kqlhunt/gen"
+	"kqlhunt/source"
+	"kqlhunt/workspace"
 )
 
 // hasCases are whole-term matches of "cloud-shell-storage" and near misses.
@@ -175,4 +177,81 @@ func FuzzParseResult(f *testing.F) {
 			t.Fatalf("unstable parse: %v", err)
 		}
 	})
+}
+
+func TestMeasureChild(t *testing.T) {
+	// Re-run this test binary with no tests: a short-lived child.
+	s, err := measure(context.Background(), []string{os.Args[0], "-test.run=^$"}, filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.wall <= 0 || s.maxRSS <= 0 {
+		t.Fatalf("no measurements: %+v", s)
+	}
+	if _, err := measure(context.Background(), []string{os.Args[0], "-test.run=^$", "-no-such-flag"}, os.DevNull); err == nil {
+		t.Fatal("a failing child was not reported")
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	ctx := context.Background()
+	for _, args := range [][]string{
+		{"--formats", "csv", "--duckdb-only"},
+		{"--rows", "0", "--duckdb-only"},
+		{"--now", "yesterday", "--duckdb-only"},
+		{"--kqlhunt", "/no/such/kqlhunt"},
+		{"stray"},
+	} {
+		if err := benchMain(ctx, append(args, "--work", t.TempDir())); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+	if err := duckdbMain(ctx, []string{"--source", "ndjson"}); err == nil {
+		t.Error("duckdb mode without --data accepted")
+	}
+	if err := duckdbMain(ctx, []string{"--source", "xml", "--data", "x", "--now", "2026-11-26T00:00:00Z"}); err == nil {
+		t.Error("unknown source kind accepted")
+	}
+}
+
+// TestDuckDBReadsStore ingests generated data into a kqlhunt store
+// in-process and checks that DuckDB's read_parquet over the store's files
+// gives the reference answer: the store's files are valid, typed Parquet.
+func TestDuckDBReadsStore(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data.ndjson")
+	var buf bytes.Buffer
+	if err := gen.WriteNDJSON(context.Background(), &buf, gen.Options{Rows: 6000, Seed: 12, CloudShellSessions: 15}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	now := gen.DefaultStart.Add(gen.DefaultSpan)
+	refRows, err := referenceRule(bytes.NewReader(buf.Bytes()), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := resultOf(refRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storeDir := filepath.Join(dir, "store")
+	if _, err := workspace.Ingest(context.Background(), storeDir, []string{path}, source.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := runDuckDB(context.Background(), "parquet", storeDir, now, 0, &out); err != nil {
+		t.Fatal(err)
+	}
+	duck, err := ParseResult(out.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ref.Rows) == 0 {
+		t.Fatal("empty reference result")
+	}
+	if d := Diff("duckdb-parquet", duck, "reference", ref); d != "" {
+		t.Fatal(d)
+	}
 }

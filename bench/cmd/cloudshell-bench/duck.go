@@ -93,8 +93,8 @@ func sourceSQL(kind, path string) (string, error) {
 //   - has is a term-boundary regular expression (hasRegexp);
 //   - bin(TimeGenerated, 1h) is date_trunc('hour', ...) on UTC timestamps;
 //   - ago(1d) is the literal now - 1 day, computed here;
-//   - isnotempty(s) is s <> '' (Kusto strings are never null; NULL is
-//     excluded too);
+//   - isnotempty(s) is a comparison with the empty string (Kusto strings
+//     are never null; NULL is excluded too);
 //   - the join is innerunique, which equals an inner join here because the
 //     left side is DISTINCT by (Caller, timekey) and the right side is
 //     grouped by the same keys;

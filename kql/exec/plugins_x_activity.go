@@ -1,0 +1,560 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"kqlhunt/batch"
+	"kqlhunt/kql/check"
+	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
+)
+
+// activityInput is the common shape of the user-activity plugins: an id
+// expression, a time expression, constant parameters, and optional
+// dimension columns that split the output.
+type activityInput struct {
+	id, ts *cexpr
+	consts []types.Value
+	dims   []int
+	tsName string
+}
+
+// activityArgs compiles id and time (args 0 and 1), nConst constant
+// arguments, and the remaining arguments as dimension columns.
+func activityArgs(p *planner, op *syntax.EvaluateOp, in Node, nConst int) (*activityInput, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	args := op.Call.Args
+	if len(args) < 2+nConst {
+		return nil, p.errorf(op.Call, "%s() needs at least %d arguments", op.Call.Fun.Name, 2+nConst)
+	}
+	inS := in.Schema()
+	c := p.compiler(inS)
+	a := &activityInput{}
+	var err error
+	if a.id, err = c.compile(args[0]); err != nil {
+		return nil, err
+	}
+	if a.ts, err = c.compile(args[1]); err != nil {
+		return nil, err
+	}
+	a.tsName = check.ExprName(args[1])
+	if a.tsName == "" {
+		a.tsName = "Timestamp"
+	}
+	for _, e := range args[2 : 2+nConst] {
+		v, err := p.constArg(e)
+		if err != nil {
+			return nil, err
+		}
+		a.consts = append(a.consts, v)
+	}
+	for _, e := range args[2+nConst:] {
+		i, err := columnArg(p, e, inS, op.Call.Fun.Name)
+		if err != nil {
+			return nil, err
+		}
+		a.dims = append(a.dims, i)
+	}
+	return a, nil
+}
+
+// ticksArg returns a datetime or timespan constant as ticks.
+func ticksArg(p *planner, op *syntax.EvaluateOp, v types.Value, what string, positive bool) (int64, error) {
+	switch v.Type {
+	case types.DateTime, types.TimeSpan, types.Long, types.Int:
+		if v.IsNull() {
+			break
+		}
+		if positive && v.I <= 0 {
+			return 0, p.errorf(op.Call, "%s(): %s must be positive", op.Call.Fun.Name, what)
+		}
+		return v.I, nil
+	}
+	return 0, p.errorf(op.Call, "%s(): %s must be a datetime or timespan constant", op.Call.Fun.Name, what)
+}
+
+// activityRow is one input row reduced to what the plugins use.
+type activityRow struct {
+	dimKey string
+	id     string
+	t      int64
+	row    int32 // for the dimension values
+}
+
+// readActivity drains the input and returns its rows with a non-null
+// time, plus the batch (for dimension values).
+func readActivity(ctx context.Context, p *planner, in Node, a *activityInput, what string) ([]activityRow, *batch.Batch, int64, error) {
+	b, used, err := drain(ctx, in, p.q.mem, what)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	idc, err := a.id.run(b)
+	if err != nil {
+		p.q.mem.release(used)
+		return nil, nil, 0, err
+	}
+	tc, err := a.ts.run(b)
+	if err != nil {
+		p.q.mem.release(used)
+		return nil, nil, 0, err
+	}
+	rows := make([]activityRow, 0, b.Len)
+	var kb []byte
+	for r := 0; r < b.Len; r++ {
+		tv := valueAt(tc, r)
+		if tv.IsNull() || !intFamily(tv.Type) {
+			continue
+		}
+		kb = kb[:0]
+		for _, d := range a.dims {
+			kb = appendColumnKey(kb, b.Cols[d], r)
+		}
+		iv := valueAt(idc, r)
+		if iv.IsNull() {
+			continue
+		}
+		kb2 := appendKey(nil, iv)
+		rows = append(rows, activityRow{dimKey: string(kb), id: string(kb2), t: tv.I, row: int32(r)})
+	}
+	sz := int64(len(rows)) * 64
+	if err := p.q.mem.add(sz, what); err != nil {
+		p.q.mem.release(used)
+		return nil, nil, 0, err
+	}
+	return rows, b, used + sz, nil
+}
+
+// byDim groups rows by dimension key, in first-appearance order.
+func byDim(rows []activityRow) [][]activityRow {
+	index := map[string]int{}
+	var out [][]activityRow
+	for _, r := range rows {
+		i, ok := index[r.dimKey]
+		if !ok {
+			i = len(out)
+			index[r.dimKey] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
+}
+
+// activitySchema is Timestamp-like column, the dimensions, then cols.
+func activitySchema(inS *batch.Schema, a *activityInput, tsType types.Type, cols ...batch.Field) *batch.Schema {
+	s := &batch.Schema{Fields: []batch.Field{{Name: a.tsName, Type: tsType}}}
+	for _, d := range a.dims {
+		s.Fields = append(s.Fields, inS.Fields[d])
+	}
+	s.Fields = append(s.Fields, cols...)
+	return s
+}
+
+// activityOut builds the output rows of the activity plugins.
+type activityOut struct {
+	s   *batch.Schema
+	b   *batch.Batch
+	bld []*builder
+}
+
+func newActivityOut(s *batch.Schema, b *batch.Batch) *activityOut {
+	o := &activityOut{s: s, b: b, bld: make([]*builder, len(s.Fields))}
+	for i, f := range s.Fields {
+		o.bld[i] = newBuilder(f.Type, 16)
+	}
+	return o
+}
+
+func (o *activityOut) add(ts types.Value, a *activityInput, dimRow int32, vals ...types.Value) {
+	o.bld[0].add(ts)
+	for i, d := range a.dims {
+		o.bld[1+i].add(valueAt(o.b.Cols[d], int(dimRow)))
+	}
+	for i, v := range vals {
+		o.bld[1+len(a.dims)+i].add(v)
+	}
+}
+
+func (o *activityOut) emit(emit func(*batch.Batch) error) error {
+	ob := &batch.Batch{Schema: o.s, Cols: make([]*batch.Column, len(o.bld))}
+	for i, x := range o.bld {
+		ob.Cols[i] = x.build()
+	}
+	ob.Len = ob.Cols[0].Len
+	if ob.Len == 0 {
+		return nil
+	}
+	return emit(ob)
+}
+
+// planActivityCountsMetrics computes per time window from Start to End:
+// the number of rows, the distinct ids, the ids never seen in an earlier
+// window, and the distinct ids seen so far.
+func planActivityCountsMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	a, err := activityArgs(p, op, in, 3)
+	if err != nil {
+		return nil, err
+	}
+	start, err := ticksArg(p, op, a.consts[0], "Start", false)
+	if err != nil {
+		return nil, err
+	}
+	end, err := ticksArg(p, op, a.consts[1], "End", false)
+	if err != nil {
+		return nil, err
+	}
+	window, err := ticksArg(p, op, a.consts[2], "Window", true)
+	if err != nil {
+		return nil, err
+	}
+	inS := in.Schema()
+	s := activitySchema(inS, a, types.DateTime,
+		batch.Field{Name: "count", Type: types.Long}, batch.Field{Name: "dcount", Type: types.Long},
+		batch.Field{Name: "new_dcount", Type: types.Long}, batch.Field{Name: "aggregated_dcount", Type: types.Long})
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, "activity_counts_metrics")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		nb := types.FloorDiv(end-start, window) + 1
+		if nb <= 0 {
+			return nil
+		}
+		if nb > maxSeriesBins {
+			return fmt.Errorf("activity_counts_metrics: %d windows exceed the limit of %d", nb, maxSeriesBins)
+		}
+		out := newActivityOut(s, b)
+		for _, g := range byDim(rows) {
+			counts := make([]int64, nb)
+			ids := make([]map[string]bool, nb)
+			for _, r := range g {
+				if r.t < start {
+					continue
+				}
+				k := (r.t - start) / window
+				if k >= nb {
+					continue
+				}
+				counts[k]++
+				if ids[k] == nil {
+					ids[k] = map[string]bool{}
+				}
+				ids[k][r.id] = true
+			}
+			seen := map[string]bool{}
+			for k := int64(0); k < nb; k++ {
+				newN := int64(0)
+				for id := range ids[k] {
+					if !seen[id] {
+						seen[id] = true
+						newN++
+					}
+				}
+				out.add(types.NewDateTime(start+k*window), a, g[0].row,
+					types.NewLong(counts[k]), types.NewLong(int64(len(ids[k]))), types.NewLong(newN), types.NewLong(int64(len(seen))))
+			}
+		}
+		return out.emit(emit)
+	}}, nil
+}
+
+// planActiveUsersCount counts, per Bin window from Start to End, the
+// distinct ids that at some appearance in the window had appeared in at
+// least ActivePeriods distinct Periods during the LookbackWindow ending
+// at that appearance. Windows with no active id are omitted.
+func planActiveUsersCount(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	a, err := activityArgs(p, op, in, 6)
+	if err != nil {
+		return nil, err
+	}
+	var v [6]int64
+	for i, what := range []string{"Start", "End", "LookbackWindow", "Period", "ActivePeriodsCount", "Bin"} {
+		x, err := ticksArg(p, op, a.consts[i], what, i >= 2)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = x
+	}
+	start, end, look, period, need, bin := v[0], v[1], v[2], v[3], v[4], v[5]
+	s := activitySchema(in.Schema(), a, types.DateTime, batch.Field{Name: "dcount", Type: types.Long})
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, "active_users_count")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		out := newActivityOut(s, b)
+		for _, g := range byDim(rows) {
+			byID := map[string][]int64{}
+			var order []string
+			for _, r := range g {
+				if _, ok := byID[r.id]; !ok {
+					order = append(order, r.id)
+				}
+				byID[r.id] = append(byID[r.id], r.t)
+			}
+			active := map[int64]map[string]bool{}
+			for _, id := range order {
+				ts := byID[id]
+				sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+				for i, t := range ts {
+					if t < start || t > end {
+						continue
+					}
+					periods := map[int64]bool{}
+					for j := i; j >= 0 && ts[j] > t-look; j-- {
+						periods[types.FloorDiv(ts[j], period)] = true
+					}
+					if int64(len(periods)) < need {
+						continue
+					}
+					k := start + (t-start)/bin*bin
+					if active[k] == nil {
+						active[k] = map[string]bool{}
+					}
+					active[k][id] = true
+				}
+			}
+			var keys []int64
+			for k := range active {
+				keys = append(keys, k)
+			}
+			sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+			for _, k := range keys {
+				out.add(types.NewDateTime(k), a, g[0].row, types.NewLong(int64(len(active[k]))))
+			}
+		}
+		return out.emit(emit)
+	}}, nil
+}
+
+// planRollingPercentile computes, per Bin of the index column, the
+// nearest-rank percentile of the values in the window of BinsPerWindow
+// bins ending at that bin.
+func planRollingPercentile(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	args := op.Call.Args
+	if len(args) < 5 {
+		return nil, p.errorf(op.Call, "rolling_percentile(ValueColumn, Percentile, IndexColumn, Bin, BinsPerWindow [, dims]) needs five arguments")
+	}
+	inS := in.Schema()
+	c := p.compiler(inS)
+	val, err := c.compile(args[0])
+	if err != nil {
+		return nil, err
+	}
+	idx, err := c.compile(args[2])
+	if err != nil {
+		return nil, err
+	}
+	if !intFamily(idx.t) && idx.t != types.Real {
+		return nil, p.errorf(args[2], "rolling_percentile(): the index column must be numeric, datetime or timespan")
+	}
+	pv, err := p.constArg(args[1])
+	if err != nil {
+		return nil, err
+	}
+	pct := types.ToReal(pv)
+	if pct.IsNull() || pct.F < 0 || pct.F > 100 {
+		return nil, p.errorf(args[1], "rolling_percentile(): the percentile must be a number from 0 to 100")
+	}
+	bv, err := p.constArg(args[3])
+	if err != nil {
+		return nil, err
+	}
+	binF := types.ToReal(bv).F
+	if bv.Type == types.TimeSpan || bv.Type == types.Long || bv.Type == types.Int {
+		binF = float64(bv.I)
+	}
+	if !(binF > 0) {
+		return nil, p.errorf(args[3], "rolling_percentile(): the bin size must be positive")
+	}
+	nwin, err := p.constInt(args[4])
+	if err != nil {
+		return nil, err
+	}
+	if nwin < 1 {
+		return nil, p.errorf(args[4], "rolling_percentile(): BinsPerWindow must be at least 1")
+	}
+	var dims []int
+	for _, e := range args[5:] {
+		i, err := columnArg(p, e, inS, "rolling_percentile")
+		if err != nil {
+			return nil, err
+		}
+		dims = append(dims, i)
+	}
+	idxName := check.ExprName(args[2])
+	if idxName == "" {
+		idxName = "Index"
+	}
+	valName := check.ExprName(args[0])
+	pname := strconv.FormatFloat(pct.F, 'f', -1, 64)
+	s := &batch.Schema{Fields: []batch.Field{{Name: idxName, Type: idx.t}}}
+	for _, d := range dims {
+		s.Fields = append(s.Fields, inS.Fields[d])
+	}
+	vt := val.t
+	if vt == types.Null {
+		vt = types.Real
+	}
+	s.Fields = append(s.Fields, batch.Field{Name: fmt.Sprintf("rolling_%d_percentile_%s_%s", nwin, valName, pname), Type: vt})
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		b, used, err := drain(ctx, in, p.q.mem, "rolling_percentile")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		vc, err := val.run(b)
+		if err != nil {
+			return err
+		}
+		ic, err := idx.run(b)
+		if err != nil {
+			return err
+		}
+		type grp struct {
+			row  int
+			bins map[int64][]types.Value
+		}
+		index := map[string]*grp{}
+		var groups []*grp
+		var kb []byte
+		for r := 0; r < b.Len; r++ {
+			iv, v := valueAt(ic, r), valueAt(vc, r)
+			if iv.IsNull() || v.IsNull() {
+				continue
+			}
+			var k int64
+			if ic.Type == types.Real {
+				k = int64(math.Floor(iv.F / binF))
+			} else {
+				k = types.FloorDiv(iv.I, int64(binF))
+			}
+			kb = kb[:0]
+			for _, d := range dims {
+				kb = appendColumnKey(kb, b.Cols[d], r)
+			}
+			g := index[string(kb)]
+			if g == nil {
+				g = &grp{row: r, bins: map[int64][]types.Value{}}
+				index[string(kb)] = g
+				groups = append(groups, g)
+			}
+			g.bins[k] = append(g.bins[k], v)
+		}
+		bld := make([]*builder, len(s.Fields))
+		for i, f := range s.Fields {
+			bld[i] = newBuilder(f.Type, 16)
+		}
+		for _, g := range groups {
+			var keys []int64
+			for k := range g.bins {
+				keys = append(keys, k)
+			}
+			sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+			if len(keys) == 0 {
+				continue
+			}
+			for k := keys[0]; k <= keys[len(keys)-1]; k++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				var vals []types.Value
+				for w := k - nwin + 1; w <= k; w++ {
+					vals = append(vals, g.bins[w]...)
+				}
+				if ic.Type == types.Real {
+					bld[0].add(types.NewReal(float64(k) * binF))
+				} else {
+					bld[0].add(types.Value{Type: ic.Type, I: k * int64(binF)})
+				}
+				for i, d := range dims {
+					bld[1+i].add(valueAt(b.Cols[d], g.row))
+				}
+				if len(vals) == 0 {
+					bld[len(bld)-1].add(types.NullOf(vt))
+					continue
+				}
+				sort.Slice(vals, func(i, j int) bool { return types.SortCompare(vals[i], vals[j]) < 0 })
+				rank := int(math.Ceil(pct.F / 100 * float64(len(vals))))
+				bld[len(bld)-1].add(vals[min(max(rank-1, 0), len(vals)-1)])
+			}
+		}
+		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
+		for i, x := range bld {
+			ob.Cols[i] = x.build()
+		}
+		ob.Len = ob.Cols[0].Len
+		if ob.Len == 0 {
+			return nil
+		}
+		return emit(ob)
+	}}, nil
+}
+
+// planSlidingWindowCounts computes, per Bin from Start to End, the number
+// of rows and of distinct ids in the LookbackWindow ending at the end of
+// the bin.
+func planSlidingWindowCounts(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	a, err := activityArgs(p, op, in, 4)
+	if err != nil {
+		return nil, err
+	}
+	var v [4]int64
+	for i, what := range []string{"Start", "End", "LookbackWindow", "Bin"} {
+		x, err := ticksArg(p, op, a.consts[i], what, i >= 2)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = x
+	}
+	start, end, look, bin := v[0], v[1], v[2], v[3]
+	s := activitySchema(in.Schema(), a, types.DateTime, batch.Field{Name: "Count", Type: types.Long}, batch.Field{Name: "dcount", Type: types.Long})
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, "sliding_window_counts")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		nb := types.FloorDiv(end-start, bin) + 1
+		if nb <= 0 {
+			return nil
+		}
+		if nb > maxSeriesBins {
+			return fmt.Errorf("sliding_window_counts: %d bins exceed the limit of %d", nb, maxSeriesBins)
+		}
+		out := newActivityOut(s, b)
+		for _, g := range byDim(rows) {
+			sort.Slice(g, func(i, j int) bool { return g[i].t < g[j].t })
+			for k := int64(0); k < nb; k++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				hi := start + (k+1)*bin // exclusive end of the bin
+				lo := hi - look
+				from := sort.Search(len(g), func(i int) bool { return g[i].t >= lo })
+				ids := map[string]bool{}
+				n := int64(0)
+				for i := from; i < len(g) && g[i].t < hi; i++ {
+					if g[i].t < start {
+						continue
+					}
+					n++
+					ids[g[i].id] = true
+				}
+				out.add(types.NewDateTime(start+k*bin), a, g[0].row, types.NewLong(n), types.NewLong(int64(len(ids))))
+			}
+		}
+		return out.emit(emit)
+	}}, nil
+}

@@ -1,0 +1,649 @@
+// Package scan loads AzureActivity logs into an in-memory table holding only
+// the columns a query uses, fast.
+//
+// NDJSON files in the rows shape (AzureActivity rows keyed by column name,
+// as Log Analytics exports and the generator write them) take a fast path:
+// each file is cut at line boundaries into chunks decoded on one worker per
+// core by a scanner that walks each line's top-level object, decodes only
+// the keys the projection needs (plus those deduplication and derivations
+// need) and skips every other value without materialising it. Lines it
+// cannot decode exactly as the generic decoder would (malformed JSON,
+// escaped keys, repeated keys, bad values, anything unusual) go to the
+// generic decoder, one line at a time, so rows, values, skips and their
+// diagnostics are the same as with source.Read and activity.Builder.
+// Every other file goes through source.ReadReader.
+//
+// Results are merged in input order; duplicate events are removed on the
+// merged stream exactly as source.Read removes them. Memory is bounded by
+// the chunks in flight (about 3 × workers × ChunkBytes) plus the output
+// columns.
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"kqlhunt/activity"
+	"kqlhunt/batch"
+	"kqlhunt/kql/exec"
+	"kqlhunt/source"
+)
+
+// DefaultChunkBytes is the chunk size used when Options.ChunkBytes is 0.
+const DefaultChunkBytes = 8 << 20
+
+// Options control Load. The embedded source.Options apply as in
+// source.Read (Format, Strict, NoDedupe, DedupeWindow, MaxRecordBytes,
+// MaxExamples, Workers); its Columns field is ignored: Load's cols
+// argument names the columns.
+type Options struct {
+	source.Options
+	// ChunkBytes is the size of the pieces NDJSON files are cut into for
+	// the workers; 0 means DefaultChunkBytes. A line longer than a chunk
+	// gets a chunk of its own.
+	ChunkBytes int
+	// BatchRows is the number of rows per output batch; 0 means
+	// activity.DefaultBatchRows.
+	BatchRows int
+	// NoFastPath sends every file through the generic decoder (for
+	// comparisons).
+	NoFastPath bool
+}
+
+// Load reads the AzureActivity rows of paths (files, directories and globs,
+// as source.Expand lists them) into a table holding the columns in cols, in
+// that order (nil: every column, in schema order). Problems with single
+// records are counted in the report, as source.Read counts them; the error
+// is non-nil when a path cannot be read, ctx is cancelled, or
+// Options.Strict is set and a record was skipped. The report is returned in
+// every case.
+func Load(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, error) {
+	rep := &source.Report{
+		Formats:     map[string]int{},
+		Skipped:     map[string]int{},
+		Examples:    map[string][]source.Diagnostic{},
+		NonActivity: map[string]int{},
+	}
+	cfg, err := newConfig(cols, opts)
+	if err != nil {
+		return nil, rep, err
+	}
+	files, err := source.Expand(paths)
+	if err != nil {
+		return nil, rep, err
+	}
+	l := &loader{cfg: cfg, rep: rep}
+	if cfg.dedupe {
+		l.dedupe = newDeduper(opts.DedupeWindow)
+	}
+	l.startBatch()
+	if err := l.run(ctx, files); err != nil {
+		return nil, rep, err
+	}
+	l.flush()
+	t, err := exec.NewMemTable(cfg.schema, l.batches...)
+	if err != nil {
+		return nil, rep, fmt.Errorf("scan: %w", err)
+	}
+	return t, rep, nil
+}
+
+// jobKind says what a worker does with a job.
+type jobKind uint8
+
+const (
+	jobChunk   jobKind = iota // decode the lines of data
+	jobGeneric                // read the whole file with the generic decoder
+	jobTooLong                // one line longer than the limit (tooLong bytes)
+	jobReadErr                // reading the file failed after the lines before
+)
+
+type job struct {
+	kind    jobKind
+	path    string
+	first   bool // first job of a fast-path file
+	buf     []byte
+	data    []byte
+	tooLong int
+	err     error
+	part    *part
+	done    chan struct{}
+}
+
+// loader runs one Load.
+type loader struct {
+	cfg    *config
+	rep    *source.Report
+	dedupe *deduper
+
+	lineBase int // lines of the current file merged so far
+	cur      []colData
+	curN     int
+	remap    [][]int32
+	batches  []*batch.Batch
+}
+
+// run reads the files on a producer goroutine and cfg.workers workers, and
+// merges the parts here in input order.
+func (l *loader) run(ctx context.Context, files []string) error {
+	cfg := l.cfg
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ordered := make(chan *job, cfg.workers)
+	work := make(chan *job, cfg.workers)
+	free := make(chan []byte, cfg.workers+2)
+	var wg sync.WaitGroup
+	for i := 0; i < cfg.workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker(ctx, cfg)
+			for j := range work {
+				w.do(j)
+				if j.buf != nil && cap(j.buf) == cfg.chunk {
+					select {
+					case free <- j.buf[:0]:
+					default:
+					}
+				}
+				j.buf, j.data = nil, nil
+				close(j.done)
+			}
+		}()
+	}
+	prodDone := make(chan struct{})
+	go func() {
+		defer close(prodDone)
+		defer close(ordered)
+		defer close(work)
+		p := &producer{ctx: ctx, cfg: cfg, free: free, ordered: ordered, work: work}
+		for _, f := range files {
+			if !p.file(f) {
+				return
+			}
+		}
+	}()
+	var err error
+	for j := range ordered {
+		if err != nil {
+			continue // drain
+		}
+		<-j.done
+		if err = ctx.Err(); err == nil {
+			err = l.merge(j)
+		}
+		if err != nil {
+			cancel()
+		}
+	}
+	<-prodDone
+	wg.Wait()
+	return err
+}
+
+// producer cuts files into jobs.
+type producer struct {
+	ctx     context.Context
+	cfg     *config
+	free    chan []byte
+	ordered chan *job
+	work    chan *job
+}
+
+func (p *producer) send(j *job) bool {
+	j.done = make(chan struct{})
+	select {
+	case p.ordered <- j:
+	case <-p.ctx.Done():
+		return false
+	}
+	select {
+	case p.work <- j:
+	case <-p.ctx.Done():
+		// The consumer waits on done: release it.
+		close(j.done)
+		return false
+	}
+	return true
+}
+
+func (p *producer) getBuf() []byte {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+		return make([]byte, 0, p.cfg.chunk)
+	}
+}
+
+// fill reads into buf up to its capacity.
+func fill(f io.Reader, buf []byte) ([]byte, bool, error) {
+	for len(buf) < cap(buf) {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, true, nil
+		}
+		if err != nil {
+			return buf, true, err
+		}
+	}
+	return buf, false, nil
+}
+
+// headBytes is how much of a file the generic reader looks at to detect
+// its shape.
+const headBytes = 64 << 10
+
+// fastShape reports whether a file starting with head is read by the
+// generic reader line by line in the rows shape, and the length of its
+// byte order mark.
+func (p *producer) fastShape(head []byte) (bom int, ok bool) {
+	if !p.cfg.fast {
+		return 0, false
+	}
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		return 0, false // gzip
+	}
+	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+		bom = 3
+	}
+	h := head[bom:]
+	if len(h) > headBytes {
+		h = h[:headBytes]
+	}
+	if f := p.cfg.opts.Format; f == "" || f == source.FormatAuto {
+		if format, _ := source.Detect(h); format != source.FormatRows {
+			return 0, false
+		}
+	}
+	for _, c := range h {
+		if !isWS(c) {
+			return bom, c != '['
+		}
+	}
+	return bom, true
+}
+
+// file sends the jobs of one file; it reports false when reading must
+// stop.
+func (p *producer) file(path string) bool {
+	if p.ctx.Err() != nil {
+		return false
+	}
+	generic := func() bool { return p.send(&job{kind: jobGeneric, path: path}) }
+	if path == "-" || !p.cfg.fast {
+		return generic()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return generic() // reports the error as source.Read does
+	}
+	defer f.Close()
+	buf := p.getBuf()
+	if cap(buf) < headBytes+3 {
+		buf = make([]byte, 0, headBytes+3)
+	}
+	buf, eof, rerr := fill(f, buf)
+	bom, ok := p.fastShape(buf)
+	if !ok || rerr != nil && len(buf) < headBytes+3 {
+		return generic()
+	}
+	off := bom
+	first := true
+	for {
+		data := buf[off:]
+		cut := len(data)
+		if !eof {
+			cut = bytes.LastIndexByte(data, '\n') + 1
+			if cut == 0 {
+				// One line fills the buffer.
+				if len(data) > p.cfg.maxRec+2 {
+					n, carry, e, err := discardLine(f, len(data), p.cfg.chunk)
+					if !p.send(&job{kind: jobTooLong, path: path, first: first, tooLong: n}) {
+						return false
+					}
+					first = false
+					if err != nil {
+						return p.send(&job{kind: jobReadErr, path: path, err: err})
+					}
+					if e && len(carry) == 0 {
+						return true
+					}
+					buf = append(p.getBuf(), carry...)
+					off, eof = 0, e
+					if !eof {
+						buf, eof, rerr = fill(f, buf)
+					}
+					continue
+				}
+				bigger := make([]byte, len(buf), 2*cap(buf))
+				copy(bigger, buf)
+				buf, eof, rerr = fill(f, bigger)
+				continue
+			}
+		}
+		var next []byte
+		if !eof {
+			next = append(p.getBuf(), data[cut:]...)
+		}
+		if cut > 0 || first {
+			if !p.send(&job{kind: jobChunk, path: path, first: first, buf: buf, data: data[:cut]}) {
+				return false
+			}
+			first = false
+		}
+		if rerr != nil {
+			return p.send(&job{kind: jobReadErr, path: path, err: rerr})
+		}
+		if eof {
+			return true
+		}
+		buf, off = next, 0
+		buf, eof, rerr = fill(f, buf)
+	}
+}
+
+// discardLine reads past the end of an over-long line of which have bytes
+// were read, and returns its length (with the newline), the bytes after
+// it that were read, and whether the file ended.
+func discardLine(f io.Reader, have, size int) (n int, carry []byte, eof bool, err error) {
+	n = have
+	buf := make([]byte, 64<<10)
+	for {
+		m, rerr := f.Read(buf)
+		if k := bytes.IndexByte(buf[:m], '\n'); k >= 0 {
+			n += k + 1
+			carry = append(make([]byte, 0, size), buf[k+1:m]...)
+			return n, carry, errors.Is(rerr, io.EOF), nonEOF(rerr)
+		}
+		n += m
+		if rerr != nil {
+			return n, nil, true, nonEOF(rerr)
+		}
+	}
+}
+
+func nonEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
+// worker decodes jobs.
+type worker struct {
+	ctx    context.Context
+	cfg    *config
+	dec    *lineDecoder
+	in     interner
+	keyBuf []byte
+	avg    int // average line length seen, for sizing parts
+}
+
+func newWorker(ctx context.Context, cfg *config) *worker {
+	return &worker{ctx: ctx, cfg: cfg, dec: newLineDecoder(cfg), in: interner{m: map[string]string{}}, avg: 1024}
+}
+
+func (w *worker) do(j *job) {
+	switch j.kind {
+	case jobChunk:
+		j.part = w.chunk(j.path, j.data)
+	case jobGeneric:
+		j.part = w.generic(j.path)
+	case jobTooLong:
+		p := newPart(w.cfg, 0)
+		p.lines, p.read = 1, 1
+		p.skip(tooLong(j.path, 1, j.tooLong, w.cfg.maxRec), w.cfg.maxEx)
+		j.part = p
+	case jobReadErr:
+		j.part = &part{err: j.err}
+	}
+}
+
+func tooLong(path string, line, n, limit int) source.Diagnostic {
+	return source.Diagnostic{File: path, Line: line, Reason: source.ReasonTooLong, Detail: fmt.Sprintf("%d bytes, limit %d", n, limit)}
+}
+
+// chunk decodes the lines of data.
+func (w *worker) chunk(path string, data []byte) *part {
+	cfg := w.cfg
+	p := newPart(cfg, len(data)/w.avg+16)
+	line, nonBlank, bytesSeen := 0, 0, 0
+	for off := 0; off < len(data); {
+		var raw []byte
+		if k := bytes.IndexByte(data[off:], '\n'); k >= 0 {
+			raw = data[off : off+k+1]
+		} else {
+			raw = data[off:]
+		}
+		off += len(raw)
+		line++
+		body := trimEOL(raw)
+		if len(body) > cfg.maxRec {
+			p.read++
+			p.skip(tooLong(path, line, len(raw), cfg.maxRec), cfg.maxEx)
+			continue
+		}
+		if isBlank(body) {
+			continue
+		}
+		p.read++
+		nonBlank++
+		bytesSeen += len(raw)
+		if line&1023 == 0 && w.ctx.Err() != nil {
+			p.err = w.ctx.Err()
+			return p
+		}
+		switch w.dec.decode(body) {
+		case resRow:
+			p.addRecord(cfg, &w.dec.rec, &w.in, &w.keyBuf)
+		case resNonActivity:
+			p.nonActivity(w.dec.table)
+		default:
+			if err := w.fallback(p, path, raw, line); err != nil {
+				p.err = err
+				return p
+			}
+		}
+	}
+	p.lines = line
+	if nonBlank > 0 {
+		w.avg = max(bytesSeen/nonBlank, 64)
+	}
+	return p
+}
+
+// prefix precedes a line handed to the generic decoder: a row it always
+// skips (no TimeGenerated) that fixes the shape and the line numbering.
+const prefix = "{}\n"
+
+// fallback decodes one line with the generic decoder.
+func (w *worker) fallback(p *part, path string, raw []byte, line int) error {
+	var got *activity.Record
+	in := io.MultiReader(bytes.NewReader([]byte(prefix)), bytes.NewReader(raw))
+	rep, err := source.ReadReader(w.ctx, path, in, w.cfg.lineOpts, func(r *activity.Record) error {
+		got = r
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if got != nil {
+		p.addRecord(w.cfg, got, &w.in, &w.keyBuf)
+		return nil
+	}
+	for table, n := range rep.NonActivity {
+		if n > 0 {
+			p.nonActivity(table)
+			return nil
+		}
+	}
+	for _, exs := range rep.Examples {
+		for _, d := range exs {
+			if d.Line == 2 {
+				d.Line = line
+				p.skip(d, w.cfg.maxEx)
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("scan: %s:%d: the generic decoder neither loaded nor skipped the line", path, line)
+}
+
+// generic reads a whole file with the generic decoder.
+func (w *worker) generic(path string) *part {
+	p := newPart(w.cfg, 0)
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			p.err = fmt.Errorf("opening input: %w", err)
+			return p
+		}
+		defer f.Close()
+		r = f
+	}
+	p.rep, p.err = source.ReadReader(w.ctx, path, r, w.cfg.fileOpts, func(rec *activity.Record) error {
+		p.addRecord(w.cfg, rec, &w.in, &w.keyBuf)
+		return nil
+	})
+	return p
+}
+
+// merge adds a finished job to the output and the report.
+func (l *loader) merge(j *job) error {
+	p, rep, cfg := j.part, l.rep, l.cfg
+	if j.kind == jobGeneric {
+		if r := p.rep; r != nil {
+			rep.Files += r.Files
+			for k, v := range r.Formats {
+				rep.Formats[k] += v
+			}
+			rep.Read += r.Read
+			rep.Loaded += r.Loaded
+			rep.Duplicates += r.Duplicates
+			for k, v := range r.NonActivity {
+				rep.NonActivity[k] += v
+			}
+			for k, v := range r.Skipped {
+				rep.Skipped[k] += v
+			}
+			for k, exs := range r.Examples {
+				for _, d := range exs {
+					if len(rep.Examples[k]) < cfg.maxEx {
+						rep.Examples[k] = append(rep.Examples[k], d)
+					}
+				}
+			}
+		}
+		l.addRows(p)
+		return p.err
+	}
+	if j.first {
+		rep.Files++
+		rep.Formats[source.FormatRows]++
+		l.lineBase = 0
+	}
+	if j.kind == jobReadErr {
+		d := source.Diagnostic{File: j.path, Reason: source.ReasonFileError, Detail: fmt.Sprintf("line %d: %v", l.lineBase+1, p.err)}
+		rep.Skipped[d.Reason]++
+		if len(rep.Examples[d.Reason]) < cfg.maxEx {
+			rep.Examples[d.Reason] = append(rep.Examples[d.Reason], d)
+		}
+		if cfg.opts.Strict {
+			return fmt.Errorf("%w: %s", source.ErrStrict, d)
+		}
+		return nil
+	}
+	if p.err != nil {
+		return p.err
+	}
+	rep.Read += p.read
+	for k, v := range p.nonAct {
+		rep.NonActivity[k] += v
+	}
+	for k, v := range p.skipped {
+		rep.Skipped[k] += v
+	}
+	for _, d := range p.examples {
+		d.Line += l.lineBase
+		if len(rep.Examples[d.Reason]) < cfg.maxEx {
+			rep.Examples[d.Reason] = append(rep.Examples[d.Reason], d)
+		}
+	}
+	if cfg.opts.Strict && p.firstSkip != nil {
+		d := *p.firstSkip
+		d.Line += l.lineBase
+		return fmt.Errorf("%w: %s", source.ErrStrict, d)
+	}
+	l.lineBase += p.lines
+	l.addRows(p)
+	return nil
+}
+
+// addRows appends the rows of p that are not duplicates to the output.
+func (l *loader) addRows(p *part) {
+	cfg := l.cfg
+	for c := range l.remap {
+		l.remap[c] = l.remap[c][:0]
+		if p.cols[c].kind == kindDict {
+			for range p.cols[c].dict {
+				l.remap[c] = append(l.remap[c], -1)
+			}
+		}
+	}
+	for r := 0; r < p.n; r++ {
+		if l.dedupe != nil && l.dedupe.seen(p.keys[r]) {
+			l.rep.Duplicates++
+			if p.rep != nil {
+				l.rep.Loaded-- // counted as loaded by the generic reader
+			}
+			continue
+		}
+		if p.rep == nil {
+			l.rep.Loaded++
+		}
+		for c := range l.cur {
+			l.cur[c].appendFrom(&p.cols[c], r, l.remap[c])
+		}
+		l.curN++
+		if l.curN >= cfg.batchRows {
+			l.flush()
+			l.startBatch()
+			for c := range l.remap {
+				for k := range l.remap[c] {
+					l.remap[c][k] = -1
+				}
+			}
+		}
+	}
+}
+
+func (l *loader) startBatch() {
+	cfg := l.cfg
+	if l.cur == nil {
+		l.cur = make([]colData, len(cfg.out))
+		l.remap = make([][]int32, len(cfg.out))
+	}
+	for i, oc := range cfg.out {
+		l.cur[i] = newColData(oc.kind, cfg.batchRows)
+	}
+	l.curN = 0
+}
+
+func (l *loader) flush() {
+	if l.curN == 0 {
+		return
+	}
+	b := &batch.Batch{Schema: l.cfg.schema, Cols: make([]*batch.Column, len(l.cur)), Len: l.curN}
+	for i := range l.cur {
+		b.Cols[i] = l.cur[i].column(l.cfg.schema.Fields[i].Type)
+	}
+	l.batches = append(l.batches, b)
+}
