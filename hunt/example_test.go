@@ -208,4 +208,3 @@ func goldenAlerts(run *rule.RunResult, as []*alert.Alert) []goldenAlert {
 	}
 	return out
 }
-

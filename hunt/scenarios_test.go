@@ -397,7 +397,6 @@ func sorted(s []string) []string {
 	return out
 }
 
-
 // alertKeys returns the raised and the suppressed alerts of an outcome as
 // sorted "Account.FullName hh:mm" strings, hh:mm being the session's hour
 // (the rule's timekey column).

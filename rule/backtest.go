@@ -36,14 +36,18 @@ func (b *BacktestResult) Suppressed() []*alert.Alert {
 }
 
 // ScheduleTimes returns the run times of a rule with the given frequency in
-// [from, to]: from+frequency, from+2·frequency, ... up to and including to.
+// (from, to], in order. The schedule is anchored at to, so the last run
+// sees the latest data: ..., to−2·frequency, to−frequency, to, back to the
+// earliest time after from. When to−from is a multiple of the frequency
+// this is from+frequency, from+2·frequency, ..., to.
 func ScheduleTimes(from, to time.Time, frequency time.Duration) []time.Time {
-	if frequency <= 0 {
+	if frequency <= 0 || !to.After(from) {
 		return nil
 	}
-	var out []time.Time
-	for t := from.Add(frequency); !t.After(to); t = t.Add(frequency) {
-		out = append(out, t.UTC())
+	n := int((to.Sub(from) - 1) / frequency) // runs before the one at to
+	out := make([]time.Time, 0, n+1)
+	for k := n; k >= 0; k-- {
+		out = append(out, to.Add(-time.Duration(k)*frequency).UTC())
 	}
 	return out
 }

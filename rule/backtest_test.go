@@ -16,8 +16,10 @@ func TestScheduleTimes(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v want %v", got, want)
 	}
-	if n := len(ScheduleTimes(t0, t0.Add(150*time.Minute), time.Hour)); n != 2 {
-		t.Errorf("partial period: %d runs, want 2", n)
+	got = ScheduleTimes(t0, t0.Add(150*time.Minute), time.Hour)
+	want = []time.Time{t0.Add(30 * time.Minute), t0.Add(90 * time.Minute), t0.Add(150 * time.Minute)}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("partial period: got %v, want runs anchored at the end %v", got, want)
 	}
 	if ScheduleTimes(t0, t0.Add(time.Hour), 0) != nil {
 		t.Error("zero frequency should give no runs")

@@ -130,9 +130,9 @@ type loader struct {
 
 // run reads the files on a producer goroutine and cfg.workers workers, and
 // merges the parts here in input order.
-func (l *loader) run(ctx context.Context, files []string) error {
+func (l *loader) run(parent context.Context, files []string) error {
 	cfg := l.cfg
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	ordered := make(chan *job, cfg.workers)
 	work := make(chan *job, cfg.workers)
@@ -183,6 +183,9 @@ func (l *loader) run(ctx context.Context, files []string) error {
 	}
 	<-prodDone
 	wg.Wait()
+	if err == nil {
+		err = parent.Err()
+	}
 	return err
 }
 

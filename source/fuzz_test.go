@@ -1,7 +1,9 @@
 package source
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -111,5 +113,40 @@ func FuzzDetect(f *testing.F) {
 			t.Fatalf("Detect = %q, %q: exactly one must be set", format, why)
 		}
 		fuzzRead(t, FormatAuto, data)
+	})
+}
+
+// FuzzJStream checks the streaming value scanner against encoding/json:
+// for a valid JSON array it must find the same elements.
+func FuzzJStream(f *testing.F) {
+	for _, s := range []string{`[1,"a\"]",{"b":[1,{"c":"}"}]},null,true,-1.5e3,[]]`, `[]`, `[ "\\" , {} ]`, `["\u00e9"]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want []json.RawMessage
+		if json.Unmarshal(data, &want) != nil {
+			return
+		}
+		rd := &reader{rep: newReport(0)}
+		s := newJStream(bytes.NewReader(data), 1<<20)
+		w := &jsonWalker{rd: rd, s: s}
+		if c, err := s.next(); err != nil || c != '[' {
+			t.Fatalf("first byte %q, %v", c, err)
+		}
+		var got [][]byte
+		if err := w.elements(func(raw []byte) error {
+			got = append(got, append([]byte(nil), raw...))
+			return nil
+		}); err != nil {
+			t.Fatalf("scanner rejects valid %q: %v", data, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d elements, encoding/json %d", len(got), len(want))
+		}
+		for i := range got {
+			if !bytes.Equal(got[i], bytes.TrimSpace(want[i])) {
+				t.Errorf("element %d = %q, encoding/json %q", i, got[i], want[i])
+			}
+		}
 	})
 }

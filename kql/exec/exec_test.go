@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kqlhunt/batch"
+	"kqlhunt/kql/syntax"
 	"kqlhunt/kql/types"
 )
 
@@ -277,5 +278,30 @@ func TestProjectionKeepsIndirectColumns(t *testing.T) {
 		if got := strings.Join(resultStrings(res), ","); got != "b" {
 			t.Errorf("%s: rows = %s, want b", q, got)
 		}
+	}
+}
+
+func TestFiltersFirst(t *testing.T) {
+	q := `print a = 1 | extend b = a * 2 | extend c = 3 | where a == 1 and c == 3 | where a == 1`
+	parsed, err := syntax.Parse("", q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipe := parsed.Stmts[0].(*syntax.ExprStmt).X.(*syntax.PipeExpr)
+	var got []string
+	for _, op := range filtersFirst(pipe.Ops) {
+		got = append(got, op.Name())
+	}
+	// The first where uses c, defined by the second extend, and stays; the
+	// second moves before both extends.
+	if want := "where,extend,extend,where"; strings.Join(got, ",") != want {
+		t.Errorf("order %s, want %s", strings.Join(got, ","), want)
+	}
+	res, err := Run(context.Background(), q, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(resultStrings(res), ","); got != "1|2|3" {
+		t.Errorf("rows = %s", got)
 	}
 }

@@ -491,7 +491,7 @@ func (p *planner) plan(e syntax.Expr) (Node, error) {
 		return p.plan(e.X)
 	case *syntax.PipeExpr:
 		var in Node
-		ops := e.Ops
+		ops := filtersFirst(e.Ops)
 		if e.Source != nil {
 			var err error
 			in, err = p.planSource(e.Source, ops)
@@ -520,6 +520,55 @@ func (p *planner) plan(e syntax.Expr) (Node, error) {
 		return p.planOp(e, nil)
 	}
 	return nil, p.errorf(e, "expected a tabular expression")
+}
+
+// filtersFirst moves each where operator ahead of the extend operators
+// before it when the predicate uses none of the columns they define, so
+// that rows are filtered before expressions are computed for them. It
+// returns ops itself when nothing moves.
+func filtersFirst(ops []syntax.Operator) []syntax.Operator {
+	out := ops
+	copied := false
+	for i := 1; i < len(out); i++ {
+		w, ok := out[i].(*syntax.WhereOp)
+		if !ok {
+			continue
+		}
+		for j := i; j > 0; j-- {
+			if _, ok := out[j-1].(*syntax.WhereOp); ok {
+				// Filters commute with each other.
+				if !copied {
+					out = append([]syntax.Operator(nil), ops...)
+					copied = true
+				}
+				out[j-1], out[j] = out[j], out[j-1]
+				continue
+			}
+			ext, ok := out[j-1].(*syntax.ProjectOp)
+			if !ok || ext.Keyword != "extend" || hasWindow(ext.Items) {
+				break
+			}
+			defined := map[string]bool{}
+			for _, it := range ext.Items {
+				names := itemNames(it)
+				if len(names) == 0 {
+					defined["*"] = true // an unnamed item: do not move past it
+				}
+				for _, n := range names {
+					defined[n] = true
+				}
+			}
+			if defined["*"] || refsAny(w.Pred, defined) || hasWindow([]syntax.Expr{w.Pred}) {
+				break
+			}
+			if !copied {
+				out = append([]syntax.Operator(nil), ops...)
+				copied = true
+			}
+			out[j-1], out[j] = out[j], out[j-1]
+		}
+	}
+	return out
 }
 
 // planSource plans the source of a pipeline; ops are the operators that

@@ -29,6 +29,7 @@ var plugins = map[string]pluginPlanner{
 	"active_users_count":      planActiveUsersCount,
 	"rolling_percentile":      planRollingPercentile,
 	"sliding_window_counts":   planSlidingWindowCounts,
+	"basket":                  planBasket,
 }
 
 // pluginArgs splits a plugin call's arguments into positional ones and

@@ -50,11 +50,11 @@ var xCases = []execCase{
 	{name: "make-series-avg", q: `datatable(t:datetime, v:real)[datetime(2017-01-01), 4, datetime(2017-01-03), 4, datetime(2017-01-03T03:00), 6, datetime(2017-01-05), 1]
 		| make-series avg(v) on t from datetime(2017-01-01) to datetime(2017-01-05) step 1d`,
 		schema: "avg_v:dynamic, t:dynamic",
-		rows: []string{`[4.0,0.0,5.0,0.0]|["2017-01-01T00:00:00.0000000Z","2017-01-02T00:00:00.0000000Z","2017-01-03T00:00:00.0000000Z","2017-01-04T00:00:00.0000000Z"]`}},
+		rows:   []string{`[4.0,0.0,5.0,0.0]|["2017-01-01T00:00:00.0000000Z","2017-01-02T00:00:00.0000000Z","2017-01-03T00:00:00.0000000Z","2017-01-04T00:00:00.0000000Z"]`}},
 	{name: "make-series-by-default", q: `datatable(k:string, x:long, v:long)["a", 1, 10, "a", 3, 5, "b", 2, 7]
 		| make-series s = sum(v) default = -1, c = count() on x step 1 by k`,
 		schema: "k:string, s:dynamic, c:dynamic, x:dynamic",
-		rows: []string{"a|[10,-1,5]|[1,0,1]|[1,2,3]", "b|[-1,7,-1]|[0,1,0]|[1,2,3]"}},
+		rows:   []string{"a|[10,-1,5]|[1,0,1]|[1,2,3]", "b|[-1,7,-1]|[0,1,0]|[1,2,3]"}},
 	{name: "make-series-empty", q: `datatable(t:datetime, v:long)[] | make-series sum(v) on t from datetime(2020-01-01) to datetime(2020-01-03) step 1d`,
 		rows: nil},
 	{name: "make-series-nonempty", q: `datatable(t:datetime, v:long)[] | make-series kind=nonempty sum(v) default=2 on t from datetime(2020-01-01) to datetime(2020-01-03) step 1d | project sum_v`,
@@ -117,11 +117,18 @@ var xCases = []execCase{
 	{name: "rolling_percentile", q: `range idx from 0 to 71 step 1 | project Timestamp = datetime(2018-01-01) + 1h * idx, val = idx + 1
 		| evaluate rolling_percentile(val, 50, Timestamp, 1d, 2)`,
 		schema: "Timestamp:datetime, rolling_2_percentile_val_50:long",
-		rows: []string{"2018-01-01T00:00:00.0000000Z|12", "2018-01-02T00:00:00.0000000Z|24", "2018-01-03T00:00:00.0000000Z|48"}},
+		rows:   []string{"2018-01-01T00:00:00.0000000Z|12", "2018-01-02T00:00:00.0000000Z|24", "2018-01-03T00:00:00.0000000Z|48"}},
 	{name: "sliding_window_counts", q: `datatable(U:string, T:datetime)["a", datetime(2020-01-01), "b", datetime(2020-01-02), "a", datetime(2020-01-03)]
 		| evaluate sliding_window_counts(U, T, datetime(2020-01-01), datetime(2020-01-03), 2d, 1d)`,
 		schema: "T:datetime, Count:long, dcount:long",
-		rows: []string{"2020-01-01T00:00:00.0000000Z|1|1", "2020-01-02T00:00:00.0000000Z|2|2", "2020-01-03T00:00:00.0000000Z|2|2"}},
+		rows:   []string{"2020-01-01T00:00:00.0000000Z|1|1", "2020-01-02T00:00:00.0000000Z|2|2", "2020-01-03T00:00:00.0000000Z|2|2"}},
+	{name: "basket", q: `datatable(State:string, EventType:string, Damage:string, Crops:long)["TX","Hail","NO",0, "TX","Hail","NO",0, "OK","Hail","NO",0,
+		"OK","Wind","YES",0, "KS","Wind","YES",5, "TX","Hail","YES",0, "KS","Hail","NO",0, "OK","Wind","NO",0] | evaluate basket(0.3)`,
+		schema: "SegmentId:int, Count:long, Percent:real, State:string, EventType:string, Damage:string, Crops:long",
+		rows: []string{"0|7|87.5||||0", "1|5|62.5||Hail||0", "2|5|62.5|||NO|0", "3|4|50||Hail|NO|0", "4|3|37.5|TX|Hail||0",
+			"5|3|37.5|OK|||0", "6|3|37.5||Wind||null", "7|3|37.5|||YES|null"}, ordered: true},
+	{name: "basket-wildcards", q: `datatable(A:string, N:long)["x",1, "x",2, "y",2] | evaluate basket(0.3, '~', '~', '*', long(-1)) | project-away SegmentId`,
+		rows: []string{"2|66.66666666666667|x|-1", "2|66.66666666666667|*|2", "1|33.333333333333336|x|1", "1|33.333333333333336|x|2", "1|33.333333333333336|y|2"}},
 	// scan
 	{name: "scan-cumsum", q: `range x from 1 to 5 step 1 | scan declare (c:long=0) with (step s1: true => c = x + s1.c;)`,
 		schema: "x:long, c:long", rows: []string{"1|1", "2|3", "3|6", "4|10", "5|15"}, ordered: true},
@@ -131,7 +138,7 @@ var xCases = []execCase{
 			step inSession: true => sessionStart = iff(isnull(inSession.sessionStart), Ts, inSession.sessionStart);
 			step endSession output=none: Ts - inSession.sessionStart > 30m;)`,
 		schema: "Ts:timespan, Event:string, sessionStart:timespan, session_id:long",
-		rows: []string{"00:00:00|A|00:00:00|0", "00:01:00|A|00:00:00|0", "00:32:00|B|00:32:00|1", "00:36:00|C|00:32:00|1", "01:15:00|A|01:15:00|2"}, ordered: true},
+		rows:   []string{"00:00:00|A|00:00:00|0", "00:01:00|A|00:00:00|0", "00:32:00|B|00:32:00|1", "00:36:00|C|00:32:00|1", "01:15:00|A|01:15:00|2"}, ordered: true},
 	{name: "scan-start-stop", q: `datatable(Ts:timespan, Event:string)[0m,"A", 1m,"Start", 2m,"B", 3m,"D", 4m,"Stop", 6m,"C", 8m,"Start", 11m,"E", 12m,"Stop"]
 		| sort by Ts asc
 		| scan with_match_id=m_id with (

@@ -65,7 +65,7 @@ var geoFuncs = []*Func{
 	scalar("geo_distance_point_to_line", 3, 3, sig(types.Real, aNum, aNum, aDyn), evalDistancePointToLine),
 	scalar("geo_closest_point_on_line", 3, 3, sig(types.Dynamic, aNum, aNum, aDyn), evalClosestPointOnLine),
 	scalar("geo_line_interpolate_point", 2, 2, sig(types.Dynamic, aDyn, aNum), evalLineInterpolatePoint),
-	scalar("geo_line_locate_point", 3, 3, sig(types.Real, aDyn, aNum, aNum), evalLineLocatePoint),
+	scalar("geo_line_locate_point", 3, 4, sig(types.Real, aDyn, aNum, aNum, aBool), evalLineLocatePoint),
 	scalar("geo_intersects_2lines", 2, 2, sig(types.Bool, aDyn, aDyn), evalIntersects2Lines),
 	scalar("geo_intersection_2lines", 2, 2, sig(types.Dynamic, aDyn, aDyn), evalIntersection2Lines),
 	scalar("geo_from_wkt", 1, 1, sig(types.Dynamic, aStr), evalFromWKT),
@@ -392,8 +392,11 @@ func evalLineInterpolatePoint(_ *Context, a []types.Value) (types.Value, error) 
 func evalLineLocatePoint(_ *Context, a []types.Value) (types.Value, error) {
 	ls, ok := argLines(a[0])
 	p, ok2 := argLngLat(a[1], a[2])
-	if !ok || !ok2 {
+	if !ok || !ok2 || len(a) > 3 && a[3].IsNull() {
 		return nullReal, nil
+	}
+	if len(a) > 3 && a[3].Bool() {
+		return realOrNull(ls.LocateOnSpheroid(p))
 	}
 	return realOrNull(ls.Locate(p))
 }

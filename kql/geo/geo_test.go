@@ -340,6 +340,12 @@ func TestLineMeasures(t *testing.T) {
 	if f, ok := two.Locate(LngLat{-73.965, 40.792}); !ok || math.Abs(f-0.25560135100307552) > 1e-9 {
 		t.Errorf("Locate = %v", f)
 	}
+	if f, ok := two.LocateOnSpheroid(LngLat{-73.965, 40.792}); !ok || math.Abs(f-0.2556) > 1e-3 {
+		t.Errorf("LocateOnSpheroid = %v", f)
+	}
+	if f, ok := two.LocateOnSpheroid(LngLat{-73.97317, 40.764486}); !ok || math.Abs(f-1) > 1e-12 {
+		t.Errorf("LocateOnSpheroid(end) = %v", f)
+	}
 	if _, ok := two.Interpolate(1.5); ok {
 		t.Error("Interpolate(1.5) accepted")
 	}

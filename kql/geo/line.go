@@ -137,6 +137,35 @@ func (ls *Lines) Locate(p LngLat) (float64, bool) {
 	return l.Uninterpolate(q, next), true
 }
 
+// LocateOnSpheroid is Locate with the lengths measured on the WGS-84
+// ellipsoid: the closest point is found on the sphere, and the fraction is
+// the ellipsoidal length from the line's start to it over the line's
+// ellipsoidal length.
+func (ls *Lines) LocateOnSpheroid(p LngLat) (float64, bool) {
+	if len(ls.lines) != 1 {
+		return 0, false
+	}
+	l, c := ls.lines[0], ls.coords[0]
+	q, next := l.Project(p.point())
+	total, before := 0.0, 0.0
+	for i := 0; i+1 < len(c); i++ {
+		d, _ := EllipsoidDistance(c[i], c[i+1])
+		total += d
+		if i+1 < next {
+			before += d
+		}
+	}
+	if total == 0 {
+		return 0, true
+	}
+	d, _ := EllipsoidDistance(c[next-1], fromPoint(q))
+	f := (before + d) / total
+	if f > 1 {
+		f = 1
+	}
+	return f, true
+}
+
 // onEdge reports whether x lies on the edge ab (within rounding).
 func onEdge(x, a, b s2.Point) bool {
 	return s2.DistanceFromSegment(x, a, b) <= 1e-14
