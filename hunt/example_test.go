@@ -13,6 +13,7 @@ import (
 	"kqlhunt/batch"
 	"kqlhunt/kql/types"
 	"kqlhunt/rule"
+	"kqlhunt/source"
 	"kqlhunt/tune"
 	"kqlhunt/workspace"
 )
@@ -64,23 +65,31 @@ func exampleTuning(t *testing.T) (*tune.File, *tune.Watchlists, *tune.Set) {
 	return f, wl, set
 }
 
-// TestTuningExample runs the documented example through Once with the
-// CLI's inputs and pins the alerts, the suppressed alerts and the audit.
-func TestTuningExample(t *testing.T) {
+// exampleOutcome runs the example over ws without and with tuning, as
+// the CLI does (Prepare first), and returns the pinned view.
+func exampleOutcome(t *testing.T, ws *workspace.Workspace) exampleGoldenFile {
+	t.Helper()
 	rules, err := rule.LoadPath("../rules/bundled")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws := loadWorkspace(t, exampleDir+"activity.ndjson")
 	at := mustTime(t, exampleAt)
 	_, _, set := exampleTuning(t)
 
-	untuned, err := Once(context.Background(), &Config{Rules: rules, Workspace: ws}, at)
+	plain := &Config{Rules: rules, Workspace: ws}
+	if err := Prepare(context.Background(), plain); err != nil {
+		t.Fatal(err)
+	}
+	untuned, err := Once(context.Background(), plain, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRuleErrs(t, untuned)
-	out, err := Once(context.Background(), &Config{Rules: rules, Workspace: ws, Tuning: set}, at)
+	tuned := &Config{Rules: rules, Workspace: ws, Tuning: set}
+	if err := Prepare(context.Background(), tuned); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Once(context.Background(), tuned, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +115,13 @@ func TestTuningExample(t *testing.T) {
 			return l[i].Account < l[j].Account
 		})
 	}
+	return got
+}
+
+// TestTuningExample runs the documented example through Once with the
+// CLI's inputs and pins the alerts, the suppressed alerts and the audit.
+func TestTuningExample(t *testing.T) {
+	got := exampleOutcome(t, loadWorkspace(t, exampleDir+"activity.ndjson"))
 
 	// The point of the example, stated outright: only the attacker
 	// alerts, each scenario's benign session alerts without tuning, and
@@ -116,7 +132,7 @@ func TestTuningExample(t *testing.T) {
 	if len(got.Untuned) != 11 {
 		t.Errorf("%d alerts without tuning, want 11", len(got.Untuned))
 	}
-	for _, e := range out.Audit.Exclusions {
+	for _, e := range got.Audit.Exclusions {
 		if e.RowsRemoved == 0 && e.AlertsSuppressed == 0 {
 			t.Errorf("exclusion %s removed and suppressed nothing", e.ID)
 		}
@@ -139,6 +155,30 @@ func TestTuningExample(t *testing.T) {
 	}
 	if !bytes.Equal(data, want) {
 		t.Errorf("the example's outcome differs from %s (rerun with -update after checking):\n%s", exampleGolden, data)
+	}
+}
+
+// TestTuningExampleFromFiles runs the example as the CLI loads data — a
+// file-backed table that reads the file once, with the columns the rules
+// and the input filters need — and expects the outcome of the in-memory
+// run.
+func TestTuningExampleFromFiles(t *testing.T) {
+	ws := workspace.New()
+	ft := workspace.NewFileTable([]string{exampleDir + "activity.ndjson"}, source.Options{}, nil)
+	loads := 0
+	ft.OnLoad = func(*source.Report) { loads++ }
+	ws.SetTable(workspace.ActivityTable, ft)
+	got := exampleOutcome(t, ws)
+	want := exampleOutcome(t, loadWorkspace(t, exampleDir+"activity.ndjson"))
+	g, _ := json.MarshalIndent(got, "", "  ")
+	w, _ := json.MarshalIndent(want, "", "  ")
+	if !bytes.Equal(g, w) {
+		t.Errorf("from files:\n%s\nin memory:\n%s", g, w)
+	}
+	// Once for the rule's columns, once more for every column when the
+	// input filters join in.
+	if loads > 2 {
+		t.Errorf("the file was read %d times", loads)
 	}
 }
 

@@ -422,11 +422,19 @@ func (in *ingest) flush(p *partBuf) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
-		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d", in.sourceID, dirName, p.seq, time.Now().UnixNano()))
-		if in.sourceID != "" {
-			h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", in.sourceID, dirName, p.seq))
+		// Names derive from the source and sequence (random without a
+		// source id); a name already taken on disk is never overwritten.
+		var name string
+		for try := 0; ; try++ {
+			h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d\x00%d", in.sourceID, dirName, p.seq, try))
+			if in.sourceID == "" {
+				h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%d", dirName, p.seq, time.Now().UnixNano(), try))
+			}
+			name = "part-" + hex.EncodeToString(h[:8]) + ".parquet"
+			if _, err := os.Stat(filepath.Join(dir, name)); os.IsNotExist(err) {
+				break
+			}
 		}
-		name := "part-" + hex.EncodeToString(h[:8]) + ".parquet"
 		tmp := filepath.Join(dir, ".tmp-"+name)
 		in.temps = append(in.temps, tmp)
 		in.finals = append(in.finals, filepath.Join(dir, name))

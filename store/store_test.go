@@ -695,3 +695,31 @@ func TestEmptyStoreScan(t *testing.T) {
 		t.Fatalf("empty store: err %v, called %v", err, called)
 	}
 }
+
+func TestLostManifestNeverOverwritesFiles(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := s.Ingest(ctx, seq(makeRows(0, 300, time.Minute)), testSchema, "same"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(s.Dir(), "manifest.json")); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.RowGroupRows, s2.FileRows = s.RowGroupRows, s.FileRows
+	// Same source id, partly new rows: the new file must not replace the old.
+	rep, err := s2.Ingest(ctx, seq(makeRows(0, 300, time.Minute), makeRows(300, 100, time.Minute)), testSchema, "same")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Duplicates != 300 || rep.RowsWritten != 100 {
+		t.Fatalf("report %+v", rep)
+	}
+	out, _ := scanAll(t, s2, nil, time.Time{}, time.Time{})
+	if n := len(rowsByID(t, out)); n != 400 {
+		t.Fatalf("%d rows, want 400", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"kqlhunt/alert"
 	"kqlhunt/batch"
 	"kqlhunt/internal/suggest"
 	"kqlhunt/kql/types"
@@ -41,51 +42,13 @@ type LintEnv struct {
 	Rules []RuleInfo
 }
 
-// entityType is one entity type: its name in rules (Account), its type
-// string in SecurityAlert entities (account) and its identifiers.
-type entityType struct {
-	name      string
-	alertType string
-	ids       []string
-}
-
-// entityTypes is the entity reference (entities-reference.md).
-var entityTypes = []entityType{
-	{"Account", "account", []string{"Name", "FullName", "NTDomain", "DnsDomain", "UPNSuffix", "Sid", "AadTenantId", "AadUserId", "PUID", "IsDomainJoined", "DisplayName", "ObjectGuid"}},
-	{"Host", "host", []string{"DnsDomain", "NTDomain", "HostName", "FullName", "NetBiosName", "AzureID", "OMSAgentID", "OSFamily", "OSVersion", "IsDomainJoined"}},
-	{"IP", "ip", []string{"Address", "AddressScope"}},
-	{"URL", "url", []string{"Url"}},
-	{"AzureResource", "azure-resource", []string{"ResourceId"}},
-	{"CloudApplication", "cloud-application", []string{"AppId", "Name", "InstanceName"}},
-	{"DNS", "dns", []string{"DomainName"}},
-	{"File", "file", []string{"Directory", "Name"}},
-	{"FileHash", "filehash", []string{"Algorithm", "Value"}},
-	{"Malware", "malware", []string{"Name", "Category"}},
-	{"Process", "process", []string{"ProcessId", "CommandLine", "ElevationToken", "CreationTimeUtc"}},
-	{"RegistryKey", "registry-key", []string{"Hive", "Key"}},
-	{"RegistryValue", "registry-value", []string{"Name", "Value", "ValueType"}},
-	{"SecurityGroup", "security-group", []string{"DistinguishedName", "SID", "ObjectGuid"}},
-	{"Mailbox", "mailbox", []string{"MailboxPrimaryAddress", "DisplayName", "Upn", "ExternalDirectoryObjectId", "RiskLevel"}},
-	{"NetworkConnection", "network-connection", []string{"SourceAddress", "SourcePort", "DestinationAddress", "DestinationPort", "Protocol"}},
-	{"CloudLogonSession", "cloud-logon-session", []string{"SessionId", "Account", "UserAgent", "StartTime"}},
-}
-
-// entityIdentifiers maps an entity type name to its identifiers.
-var entityIdentifiers = func() map[string][]string {
-	m := map[string][]string{}
-	for _, t := range entityTypes {
-		m[t.name] = t.ids
-	}
-	return m
-}()
-
-// canonicalEntity maps a lower-cased type name or SecurityAlert type
-// string to the type name.
+// canonicalEntity maps a lower-cased entity type name or SecurityAlert type
+// string to the entity type name (alert.EntityTypes).
 var canonicalEntity = func() map[string]string {
 	m := map[string]string{}
-	for _, t := range entityTypes {
-		m[strings.ToLower(t.name)] = t.name
-		m[t.alertType] = t.name
+	for _, t := range alert.EntityTypes() {
+		m[strings.ToLower(t.Name)] = t.Name
+		m[t.AlertType] = t.Name
 	}
 	return m
 }()
@@ -253,7 +216,8 @@ func lintFields(x *Exclusion, scope []RuleInfo, env LintEnv, add addFunc) {
 		if ent, id, ok := strings.Cut(c.Field, "."); ok {
 			if name, known := canonicalEntity[strings.ToLower(ent)]; known {
 				ent = name
-				ids := entityIdentifiers[name]
+				et, _, _ := alert.LookupEntityType(name)
+				ids := et.Identifiers
 				for _, k := range ids {
 					if strings.EqualFold(k, id) {
 						return
@@ -273,8 +237,8 @@ func lintFields(x *Exclusion, scope []RuleInfo, env LintEnv, add addFunc) {
 		}
 		if ent, _, dotted := strings.Cut(c.Field, "."); dotted && !inOutput {
 			var kinds []string
-			for t := range entityIdentifiers {
-				kinds = append(kinds, t)
+			for _, t := range alert.EntityTypes() {
+				kinds = append(kinds, t.Name)
 			}
 			sort.Strings(kinds)
 			msg := fmt.Sprintf("unknown entity type %q in %q", ent, c.Field)

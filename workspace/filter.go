@@ -53,6 +53,10 @@ func (w *Workspace) WithInputFilter(f RowFilter) *Workspace {
 
 func (t *filteredTable) Schema() *batch.Schema { return t.inner.Schema() }
 
+// unwrap returns the table the filter reads, so PrepareAll can find the
+// file-backed table behind it.
+func (t *filteredTable) unwrap() exec.Table { return t.inner }
+
 func (t *filteredTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*batch.Batch) error) error {
 	key := ""
 	if ts := req.Time; ts != nil {

@@ -351,11 +351,13 @@ and raise one alert per result row. Without --rules the bundled rules run.`,
 			if err := f.writeAlerts(a, format, out, meta); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "%d alert(s) from %d rule(s)", len(out.Alerts), len(cfg.Rules))
-			if len(out.Suppressed) > 0 {
-				fmt.Fprintf(a.stderr, ", %d suppressed by tuning", len(out.Suppressed))
+			if format != "table" || len(out.Suppressed) > 0 {
+				fmt.Fprintf(a.stderr, "%d alert(s) from %d rule(s)", len(out.Alerts), len(cfg.Rules))
+				if len(out.Suppressed) > 0 {
+					fmt.Fprintf(a.stderr, ", %d suppressed by tuning", len(out.Suppressed))
+				}
+				fmt.Fprintln(a.stderr)
 			}
-			fmt.Fprintln(a.stderr)
 			return f.finish(out)
 		},
 	}

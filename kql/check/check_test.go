@@ -59,6 +59,8 @@ func TestSchemas(t *testing.T) {
 		{`T | summarize count(), make_set(b), make_list(a), max(t), min(a), sum(r), avg(a), dcount(b), countif(a > 1) by b`,
 			"b:string, count_:long, set_b:dynamic, list_a:dynamic, max_t:datetime, min_a:long, sum_r:real, avg_a:real, dcount_b:long, countif_:long"},
 		{`T | summarize by bin(t, 1h)`, "t:datetime"},
+		{`T | summarize percentiles(a, 50, 99.9), (p1, p2) = percentiles(r, 1, 2), percentiles_array(a, 5, 10)`,
+			"percentile_a_50:long, percentile_a_99_9:long, p1:real, p2:real, percentile_a:dynamic"},
 		{`T | summarize n = count() by k = bin(t, 1h), strlen(b)`, "k:datetime, Column1:long, n:long"},
 		{`T | summarize arg_max(t, a) by b`, "b:string, t:datetime, a:long"},
 		{`T | summarize arg_max(t, *) by b`, "b:string, t:datetime, a:long, d:dynamic, r:real"},

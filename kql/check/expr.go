@@ -457,9 +457,46 @@ func aggPrefix(name string) string {
 	return name
 }
 
+// PercentileNames returns the default output column names of
+// percentile(s)/percentilew(s) calls, one per requested percentile
+// (percentiles(x, 50, 99.9) gives percentile_x_50 and percentile_x_99_9),
+// or a single percentile_x for the _array forms. It returns nil for other
+// calls.
+func PercentileNames(call *syntax.CallExpr) []string {
+	name := strings.ToLower(call.Fun.Name)
+	first := 1
+	switch name {
+	case "percentile", "percentiles", "percentiles_array":
+	case "percentilew", "percentilesw", "percentilesw_array":
+		first = 2
+	default:
+		return nil
+	}
+	x := ""
+	if len(call.Args) > 0 {
+		x = ExprName(call.Args[0])
+	}
+	base := "percentile_" + x
+	if strings.HasSuffix(name, "_array") {
+		return []string{base}
+	}
+	var out []string
+	for _, a := range call.Args[min(first, len(call.Args)):] {
+		text := "Column"
+		if lit, ok := unparen(a).(*syntax.Literal); ok {
+			text = strings.ReplaceAll(lit.Raw, ".", "_")
+		}
+		out = append(out, base+"_"+text)
+	}
+	return out
+}
+
 // AggName returns the default output column name of an aggregate call.
 func AggName(call *syntax.CallExpr) string {
 	name := strings.ToLower(call.Fun.Name)
+	if names := PercentileNames(call); len(names) > 0 {
+		return names[0]
+	}
 	switch name {
 	case "countif", "count_distinctif":
 		return name + "_"

@@ -447,6 +447,23 @@ func (c *checker) summarize(op *syntax.SummarizeOp, in *batch.Schema, sc *scope)
 			aggs = append(aggs, fields...)
 			continue
 		}
+		if call != nil && (strings.EqualFold(call.Fun.Name, "percentiles") || strings.EqualFold(call.Fun.Name, "percentilesw")) {
+			t := c.expr(a, sc, aggRS)
+			names := PercentileNames(call)
+			if ne, ok := a.(*syntax.NamedExpr); ok {
+				for i, id := range ne.Names {
+					if i < len(names) {
+						names[i] = id.Name
+					}
+				}
+			}
+			for i, n := range names {
+				names[i] = uniqueName(n, takenAll)
+				aggs = append(aggs, batch.Field{Name: names[i], Type: t})
+			}
+			c.info.Names[a] = names
+			continue
+		}
 		t := c.expr(a, sc, aggRS)
 		if !containsAggregate(a, c.info) {
 			c.errorf(a.Pos(), "summarize expression must contain an aggregate function")

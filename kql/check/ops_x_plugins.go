@@ -28,7 +28,8 @@ func (c *checker) evaluateX(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) 
 			c.expr(a, sc, rs)
 		}
 		return &batch.Schema{Open: true}, true
-	case "active_users_count", "activity_counts_metrics", "rolling_percentile", "sliding_window_counts":
+	case "active_users_count", "activity_counts_metrics", "rolling_percentile", "sliding_window_counts",
+		"activity_engagement", "activity_metrics", "basket", "sequence_detect":
 		rs := &rowScope{schema: in, fuzzy: fuzzy}
 		for _, a := range op.Call.Args {
 			c.expr(a, sc, rs)

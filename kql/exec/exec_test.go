@@ -61,6 +61,8 @@ var execCases = []execCase{
 		rows: []string{"2024-01-01T10:00:00.0000000Z|{1,2}", "2024-01-01T11:00:00.0000000Z|{3}", "2024-01-02T00:00:00.0000000Z|{}"}},
 	{name: "summarize-expr", q: tData + `T | summarize x = count() * 2, m = max(a)`, rows: []string{"10|4"}},
 	{name: "summarize-arg_max", q: tData + `T | summarize arg_max(a, b) by x = b == "x"`, schema: "x:bool, a:long, b:string", rows: []string{"true|3|x", "false|4|"}},
+	{name: "percentiles", q: `range x from 1 to 100 step 1 | summarize percentiles(x, 50, 99.9), (a, b) = percentiles(x, 10, 20), percentile(x, 95) by k = x % 2`,
+		schema: "k:long, percentile_x_50:long, percentile_x_99_9:long, a:long, b:long, percentile_x_95:long", schemaOnly: true},
 	{name: "distinct", q: tData + `T | distinct b`, rows: []string{"x", "y", "", "z"}},
 	{name: "sort-desc-default", q: tData + `T | sort by a | project a`, rows: []string{"4", "3", "2", "1", "null"}, ordered: true},
 	{name: "sort-asc", q: tData + `T | order by a asc | project a`, rows: []string{"null", "1", "2", "3", "4"}, ordered: true},

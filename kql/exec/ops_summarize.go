@@ -78,6 +78,10 @@ type aggOutput struct {
 	expr *cexpr // over the slot batch
 	// argSlot/argCol pick a column of an arg_max/arg_min slot's row.
 	argSlot, argCol int
+	// multi picks result multiIdx of the multi-column aggregate in slot
+	// multiSlot (percentiles).
+	multi              bool
+	multiSlot, multiIdx int
 }
 
 // group is one summarize group: its key values and aggregate states.
@@ -136,6 +140,34 @@ func planSummarize(p *planner, o syntax.Operator, in Node) (Node, error) {
 				return nil, err
 			}
 			outs = append(outs, o...)
+			continue
+		}
+		if call != nil && (call.Fun.Name == "percentiles" || call.Fun.Name == "percentilesw") {
+			f := check.LookupFunc(call.Fun.Name)
+			if f == nil || f.NewAgg == nil {
+				return nil, p.errorf(call, "unknown aggregate %s", call.Fun.Name)
+			}
+			ce, err := col.add(&compiler{p: p, agg: col}, call, f)
+			if err != nil {
+				return nil, err
+			}
+			names := check.PercentileNames(call)
+			if ne, ok := it.(*syntax.NamedExpr); ok {
+				for i, id := range ne.Names {
+					if i < len(names) {
+						names[i] = id.Name
+					}
+				}
+			}
+			t := ce.t
+			if t == types.Null {
+				t = types.Real
+			}
+			for i, nm := range names {
+				nm = uniqueName(nm, taken)
+				out.Fields = append(out.Fields, batch.Field{Name: nm, Type: t})
+				outs = append(outs, aggOutput{name: nm, t: t, argSlot: -1, multi: true, multiSlot: len(col.slots) - 1, multiIdx: i})
+			}
 			continue
 		}
 		c := &compiler{p: p, schema: nil, agg: col}
@@ -412,7 +444,21 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 		}
 		for k, o := range n.outs {
 			var c *batch.Column
-			if o.argSlot >= 0 {
+			if o.multi {
+				bld := newBuilder(o.t, len(gs))
+				for _, g := range gs {
+					v := types.NullOf(o.t)
+					if m, ok := g.aggs[o.multiSlot].(funcs.MultiAggregator); ok {
+						if rs := m.Results(); o.multiIdx < len(rs) {
+							v = rs[o.multiIdx]
+						}
+					} else if o.multiIdx == 0 {
+						v = g.aggs[o.multiSlot].Result()
+					}
+					bld.add(v)
+				}
+				c = bld.build()
+			} else if o.argSlot >= 0 {
 				bld := newBuilder(o.t, len(gs))
 				for _, g := range gs {
 					row := g.rows[o.argSlot]

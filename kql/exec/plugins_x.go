@@ -30,6 +30,9 @@ var plugins = map[string]pluginPlanner{
 	"rolling_percentile":      planRollingPercentile,
 	"sliding_window_counts":   planSlidingWindowCounts,
 	"basket":                  planBasket,
+	"activity_engagement":     planActivityEngagement,
+	"activity_metrics":        planActivityMetrics,
+	"sequence_detect":         planSequenceDetect,
 }
 
 // pluginArgs splits a plugin call's arguments into positional ones and

@@ -558,3 +558,235 @@ func planSlidingWindowCounts(p *planner, op *syntax.EvaluateOp, in Node) (Node, 
 		return out.emit(emit)
 	}}, nil
 }
+
+// planActivityEngagement computes, per InnerActivityWindow period from
+// Start to End, the distinct ids in that period, the distinct ids in the
+// OuterActivityWindow ending with it, and their ratio (DAU/MAU style).
+// Without Start and End the periods span the data.
+func planActivityEngagement(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	nConst := 2
+	if len(op.Call.Args) > 2 {
+		if v, err := p.constArg(op.Call.Args[2]); err == nil && v.Type == types.DateTime {
+			nConst = 4
+		}
+	}
+	a, err := activityArgs(p, op, in, nConst)
+	if err != nil {
+		return nil, err
+	}
+	hasRange := nConst == 4
+	var start, end int64
+	if hasRange {
+		if start, err = ticksArg(p, op, a.consts[0], "Start", false); err != nil {
+			return nil, err
+		}
+		if end, err = ticksArg(p, op, a.consts[1], "End", false); err != nil {
+			return nil, err
+		}
+	}
+	inner, err := ticksArg(p, op, a.consts[nConst-2], "InnerActivityWindow", true)
+	if err != nil {
+		return nil, err
+	}
+	outer, err := ticksArg(p, op, a.consts[nConst-1], "OuterActivityWindow", true)
+	if err != nil {
+		return nil, err
+	}
+	inS := in.Schema()
+	s := &batch.Schema{Fields: []batch.Field{{Name: a.tsName, Type: types.DateTime},
+		{Name: "dcount_activities_inner", Type: types.Long}, {Name: "dcount_activities_outer", Type: types.Long},
+		{Name: "activity_ratio", Type: types.Real}}}
+	for _, d := range a.dims {
+		s.Fields = append(s.Fields, inS.Fields[d])
+	}
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, "activity_engagement")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		if len(rows) == 0 {
+			return nil
+		}
+		lo, hi := start, end
+		if !hasRange {
+			lo, hi = rows[0].t, rows[0].t
+			for _, r := range rows {
+				lo, hi = min(lo, r.t), max(hi, r.t)
+			}
+			lo = types.FloorDiv(lo, inner) * inner
+		}
+		nb := types.FloorDiv(hi-lo, inner) + 1
+		if nb <= 0 {
+			return nil
+		}
+		if nb > maxSeriesBins {
+			return fmt.Errorf("activity_engagement: %d periods exceed the limit of %d", nb, maxSeriesBins)
+		}
+		bld := make([]*builder, len(s.Fields))
+		for i, f := range s.Fields {
+			bld[i] = newBuilder(f.Type, int(nb))
+		}
+		dcount := func(g []activityRow, from, to int64) int64 {
+			i := sort.Search(len(g), func(i int) bool { return g[i].t >= from })
+			ids := map[string]bool{}
+			for ; i < len(g) && g[i].t < to; i++ {
+				ids[g[i].id] = true
+			}
+			return int64(len(ids))
+		}
+		for _, g := range byDim(rows) {
+			sort.Slice(g, func(i, j int) bool { return g[i].t < g[j].t })
+			for k := int64(0); k < nb; k++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				e := lo + (k+1)*inner
+				in, out := dcount(g, e-inner, e), dcount(g, e-outer, e)
+				ratio := 0.0
+				if out > 0 {
+					ratio = float64(in) / float64(out)
+				}
+				bld[0].add(types.NewDateTime(lo + k*inner))
+				bld[1].add(types.NewLong(in))
+				bld[2].add(types.NewLong(out))
+				bld[3].add(types.NewReal(ratio))
+				for i, d := range a.dims {
+					bld[4+i].add(valueAt(b.Cols[d], int(g[0].row)))
+				}
+			}
+		}
+		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
+		for i, x := range bld {
+			ob.Cols[i] = x.build()
+		}
+		ob.Len = ob.Cols[0].Len
+		if ob.Len == 0 {
+			return nil
+		}
+		return emit(ob)
+	}}, nil
+}
+
+// planActivityMetrics compares each Window period from Start to End with
+// the previous one: distinct ids, ids not seen in the previous period,
+// and the retention and churn rates (NaN for the first period). Without
+// Start and End the periods span the data.
+func planActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	nConst := 1
+	if len(op.Call.Args) > 2 {
+		if v, err := p.constArg(op.Call.Args[2]); err == nil && v.Type == types.DateTime {
+			nConst = 3
+		}
+	}
+	a, err := activityArgs(p, op, in, nConst)
+	if err != nil {
+		return nil, err
+	}
+	hasRange := nConst == 3
+	var start, end int64
+	if hasRange {
+		if start, err = ticksArg(p, op, a.consts[0], "Start", false); err != nil {
+			return nil, err
+		}
+		if end, err = ticksArg(p, op, a.consts[1], "End", false); err != nil {
+			return nil, err
+		}
+	}
+	window, err := ticksArg(p, op, a.consts[nConst-1], "Window", true)
+	if err != nil {
+		return nil, err
+	}
+	inS := in.Schema()
+	s := &batch.Schema{Fields: []batch.Field{{Name: a.tsName, Type: types.DateTime},
+		{Name: "dcount_values", Type: types.Long}, {Name: "dcount_newvalues", Type: types.Long},
+		{Name: "retention_rate", Type: types.Real}, {Name: "churn_rate", Type: types.Real}}}
+	for _, d := range a.dims {
+		s.Fields = append(s.Fields, inS.Fields[d])
+	}
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, "activity_metrics")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		if len(rows) == 0 {
+			return nil
+		}
+		lo, hi := start, end
+		if !hasRange {
+			lo, hi = rows[0].t, rows[0].t
+			for _, r := range rows {
+				lo, hi = min(lo, r.t), max(hi, r.t)
+			}
+			lo = types.FloorDiv(lo, window) * window
+		}
+		nb := types.FloorDiv(hi-lo, window) + 1
+		if nb <= 0 {
+			return nil
+		}
+		if nb > maxSeriesBins {
+			return fmt.Errorf("activity_metrics: %d periods exceed the limit of %d", nb, maxSeriesBins)
+		}
+		bld := make([]*builder, len(s.Fields))
+		for i, f := range s.Fields {
+			bld[i] = newBuilder(f.Type, int(nb))
+		}
+		for _, g := range byDim(rows) {
+			ids := make([]map[string]bool, nb)
+			for _, r := range g {
+				if r.t < lo {
+					continue
+				}
+				k := (r.t - lo) / window
+				if k >= nb {
+					continue
+				}
+				if ids[k] == nil {
+					ids[k] = map[string]bool{}
+				}
+				ids[k][r.id] = true
+			}
+			for k := int64(0); k < nb; k++ {
+				cur := ids[k]
+				var prev map[string]bool
+				if k > 0 {
+					prev = ids[k-1]
+				}
+				newN := int64(0)
+				for id := range cur {
+					if !prev[id] {
+						newN++
+					}
+				}
+				ret := math.NaN()
+				if k > 0 && len(prev) > 0 {
+					ret = float64(int64(len(cur))-newN) / float64(len(prev))
+				}
+				bld[0].add(types.NewDateTime(lo + k*window))
+				bld[1].add(types.NewLong(int64(len(cur))))
+				bld[2].add(types.NewLong(newN))
+				bld[3].add(types.NewReal(ret))
+				bld[4].add(types.NewReal(1 - ret))
+				for i, d := range a.dims {
+					bld[5+i].add(valueAt(b.Cols[d], int(g[0].row)))
+				}
+			}
+		}
+		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
+		for i, x := range bld {
+			ob.Cols[i] = x.build()
+		}
+		ob.Len = ob.Cols[0].Len
+		if ob.Len == 0 {
+			return nil
+		}
+		return emit(ob)
+	}}, nil
+}

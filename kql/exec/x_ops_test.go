@@ -129,6 +129,23 @@ var xCases = []execCase{
 			"5|3|37.5|OK|||0", "6|3|37.5||Wind||null", "7|3|37.5|||YES|null"}, ordered: true},
 	{name: "basket-wildcards", q: `datatable(A:string, N:long)["x",1, "x",2, "y",2] | evaluate basket(0.3, '~', '~', '*', long(-1)) | project-away SegmentId`,
 		rows: []string{"2|66.66666666666667|x|-1", "2|66.66666666666667|*|2", "1|33.333333333333336|x|1", "1|33.333333333333336|x|2", "1|33.333333333333336|y|2"}},
+	{name: "activity_engagement", q: `datatable(id:long, d:datetime)[1, datetime(2020-01-01), 2, datetime(2020-01-01), 1, datetime(2020-01-02), 3, datetime(2020-01-03)]
+		| evaluate activity_engagement(id, d, datetime(2020-01-01), datetime(2020-01-03), 1d, 2d)`,
+		schema: "d:datetime, dcount_activities_inner:long, dcount_activities_outer:long, activity_ratio:real",
+		rows: []string{"2020-01-01T00:00:00.0000000Z|2|2|1", "2020-01-02T00:00:00.0000000Z|1|2|0.5", "2020-01-03T00:00:00.0000000Z|1|2|0.5"}},
+	{name: "activity_metrics", q: `datatable(id:long, d:datetime)[1, datetime(2020-01-01), 2, datetime(2020-01-01), 1, datetime(2020-01-02), 3, datetime(2020-01-02), 3, datetime(2020-01-03)]
+		| evaluate activity_metrics(id, d, 1d)`,
+		schema: "d:datetime, dcount_values:long, dcount_newvalues:long, retention_rate:real, churn_rate:real",
+		rows: []string{"2020-01-01T00:00:00.0000000Z|2|2|NaN|NaN", "2020-01-02T00:00:00.0000000Z|2|1|0.5|0.5", "2020-01-03T00:00:00.0000000Z|1|0|0.5|0.5"}},
+	{name: "sequence_detect", q: `datatable(T:datetime, E:string, S:string)[datetime(2007-05-08), "heat", "CA", datetime(2007-05-08 16:02), "fire", "CA",
+		datetime(2007-05-10 11:30), "fire", "CA", datetime(2007-05-20), "fire", "CA", datetime(2007-05-09), "fire", "TX", datetime(2007-05-07), "heat", "TX"]
+		| evaluate sequence_detect(T, 5d, 5d, heat = (E == "heat"), fire = (E == "fire"), S)`,
+		schema: "S:string, heat_T:datetime, fire_T:datetime, Duration:timespan",
+		rows: []string{"CA|2007-05-08T00:00:00.0000000Z|2007-05-08T16:02:00.0000000Z|16:02:00", "CA|2007-05-08T00:00:00.0000000Z|2007-05-10T11:30:00.0000000Z|2.11:30:00",
+			"TX|2007-05-07T00:00:00.0000000Z|2007-05-09T00:00:00.0000000Z|2.00:00:00"}},
+	{name: "sequence_detect-span", q: `datatable(T:datetime, E:string)[datetime(2020-01-01), "a", datetime(2020-01-02), "b", datetime(2020-01-04), "c"]
+		| evaluate sequence_detect(T, 2d, 2d, a = (E == "a"), b = (E == "b"), c = (E == "c"))`,
+		rows: nil},
 	// scan
 	{name: "scan-cumsum", q: `range x from 1 to 5 step 1 | scan declare (c:long=0) with (step s1: true => c = x + s1.c;)`,
 		schema: "x:long, c:long", rows: []string{"1|1", "2|3", "3|6", "4|10", "5|15"}, ordered: true},
@@ -279,5 +296,39 @@ func TestXMemoryLimit(t *testing.T) {
 		if !errors.Is(err, ErrMemoryLimit) {
 			t.Errorf("%s: err = %v, want a memory limit error", q, err)
 		}
+	}
+}
+
+// TestXOddInputs runs unusual but parseable queries: each must finish
+// with rows or an error, never a panic.
+func TestXOddInputs(t *testing.T) {
+	for _, q := range []string{
+		`range x from 1 to 5 step 1 | make-series count() on x from 10 to 0 step 1`,
+		`range x from 1 to 5 step 1 | make-series count() on x from 0 to 100000000000 step 1`,
+		`datatable(x:real)[1.5, real(null), 2.5] | make-series sum(x) on x step 0.5`,
+		`range x from 1 to 5 step 1 | top-nested -1 of x by count()`,
+		`range x from 1 to 5 step 1 | top-nested 0 of x by count()`,
+		`range x from 1 to 5 step 1 | scan with (step s: true;)`,
+		`range x from 1 to 5 step 1 | scan declare (c:long) with (step s output=last: x > 2 => c = x; step t: x == 5 => c = s.c;)`,
+		`range x from 1 to 5 step 1 | partition by x { print 1 }`,
+		`let L = datatable(net:long)[1]; range x from 1 to 5 step 1 | evaluate ipv4_lookup(L, x, net)`,
+		`range x from 1 to 5 step 1 | evaluate pivot(x, max(x))`,
+		`range x from 1 to 5 step 1 | evaluate rolling_percentile(x, 200, x, 1, 1)`,
+		`range x from 1 to 5 step 1 | evaluate activity_counts_metrics(x, x, 1, 0, 1)`,
+		`range x from 1 to 5 step 1 | evaluate basket(2)`,
+		`print d=dynamic(null) | mv-apply e = d on (summarize count())`,
+		`print s=dynamic({"a": 1}) | parse-kv s as (a:long) with (pair_delimiter=',', kv_delimiter=':')`,
+		`print a=1 | sample-distinct 0 of a`,
+		`print a=1 | search "*"`,
+		`print a=1 | evaluate narrow() | evaluate narrow()`,
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: panic: %v", q, r)
+				}
+			}()
+			_, _ = Run(context.Background(), q, Options{Now: testNow, MemoryLimit: 64 << 20})
+		}()
 	}
 }

@@ -209,13 +209,18 @@ func (a *extremeAgg) Result() types.Value {
 	return a.best
 }
 
+// firstType is the type of an aggregate's first argument, or types.Null
+// when it has none.
+func firstType(ts []types.Type) types.Type {
+	if len(ts) > 0 {
+		return ts[0]
+	}
+	return types.Null
+}
+
 func newExtreme(predIdx, sign int) func([]types.Type) Aggregator {
 	return func(ts []types.Type) Aggregator {
-		t := types.Null
-		if len(ts) > 0 {
-			t = ts[0]
-		}
-		return &extremeAgg{pred: predIdx, sign: sign, t: t}
+		return &extremeAgg{pred: predIdx, sign: sign, t: firstType(ts)}
 	}
 }
 
@@ -575,11 +580,7 @@ func (a *percentileAgg) Result() types.Value {
 
 func newPercentile(weighted, asArray bool) func([]types.Type) Aggregator {
 	return func(ts []types.Type) Aggregator {
-		t := types.Null
-		if len(ts) > 0 {
-			t = ts[0]
-		}
-		return &percentileAgg{weighted: weighted, asArray: asArray, t: t}
+		return &percentileAgg{weighted: weighted, asArray: asArray, t: firstType(ts)}
 	}
 }
 

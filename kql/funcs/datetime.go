@@ -2,6 +2,7 @@ package funcs
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"strings"
 
@@ -428,18 +429,31 @@ func appendFraction(b []byte, frac int64, n int, trim bool) []byte {
 	return append(b, digits...)
 }
 
+// formatRuns yields a format string as runs of one repeated character: the
+// character and how many times it repeats.
+func formatRuns(format string) iter.Seq2[byte, int] {
+	return func(yield func(byte, int) bool) {
+		for i := 0; i < len(format); {
+			c := format[i]
+			n := 1
+			for i+n < len(format) && format[i+n] == c {
+				n++
+			}
+			if !yield(c, n) {
+				return
+			}
+			i += n
+		}
+	}
+}
+
 // formatDatetime implements format_datetime's specifiers (d, dd, ddd, dddd,
 // f…fffffff, F…FFFFFFF, h, hh, H, HH, m, mm, M, MM, MMM, MMMM, s, ss, y, yy,
 // yyyy, tt); other characters are copied.
 func formatDatetime(t int64, format string) string {
 	y, mo, d, h, mi, s, f := types.Civil(t)
 	var b []byte
-	for i := 0; i < len(format); {
-		c := format[i]
-		n := 1
-		for i+n < len(format) && format[i+n] == c {
-			n++
-		}
+	for c, n := range formatRuns(format) {
 		switch c {
 		case 'd':
 			switch n {
@@ -496,7 +510,6 @@ func formatDatetime(t int64, format string) string {
 				b = append(b, c)
 			}
 		}
-		i += n
 	}
 	return string(b)
 }
@@ -515,12 +528,7 @@ func formatTimespan(t int64, format string) string {
 	mi := rem % types.TicksPerHour / types.TicksPerMinute
 	s := rem % types.TicksPerMinute / types.TicksPerSecond
 	f := rem % types.TicksPerSecond
-	for i := 0; i < len(format); {
-		c := format[i]
-		n := 1
-		for i+n < len(format) && format[i+n] == c {
-			n++
-		}
+	for c, n := range formatRuns(format) {
 		switch c {
 		case 'd':
 			b = pad(b, days, n)
@@ -537,7 +545,6 @@ func formatTimespan(t int64, format string) string {
 				b = append(b, c)
 			}
 		}
-		i += n
 	}
 	return string(b)
 }

@@ -265,21 +265,9 @@ func evalArrayIndexOf(_ *Context, a []types.Value) (types.Value, error) {
 		return nullLong, nil
 	}
 	n := int64(len(arr))
-	start, length, occ := int64(0), int64(-1), int64(1)
-	if len(a) > 2 {
-		if start, ok = argLong(a[2]); !ok {
-			return nullLong, nil
-		}
-	}
-	if len(a) > 3 {
-		if length, ok = argLong(a[3]); !ok {
-			return nullLong, nil
-		}
-	}
-	if len(a) > 4 {
-		if occ, ok = argLong(a[4]); !ok || occ <= 0 {
-			return nullLong, nil
-		}
+	start, length, occ, ok := searchArgs(a)
+	if !ok {
+		return nullLong, nil
 	}
 	if start < 0 {
 		start += n
@@ -287,10 +275,7 @@ func evalArrayIndexOf(_ *Context, a []types.Value) (types.Value, error) {
 			start = 0
 		}
 	}
-	end := n
-	if length >= 0 && start+length < n {
-		end = start + length
-	}
+	end := searchEnd(n, start, length)
 	want := a[1]
 	for i := start; i < end; i++ {
 		if e := types.Equal(types.FromDynamic(arr[i]), want); !e.Null && e.I != 0 {

@@ -108,30 +108,14 @@ var extraFuncs = []*Func{
 		}
 		s := argStr(a[0])
 		n := int64(utf8.RuneCountInString(s))
-		start, length, occ := int64(0), int64(-1), int64(1)
-		var ok bool
-		if len(a) > 2 {
-			if start, ok = argLong(a[2]); !ok {
-				return nullLong, nil
-			}
-		}
-		if len(a) > 3 {
-			if length, ok = argLong(a[3]); !ok {
-				return nullLong, nil
-			}
-		}
-		if len(a) > 4 {
-			if occ, ok = argLong(a[4]); !ok || occ <= 0 {
-				return nullLong, nil
-			}
+		start, length, occ, ok := searchArgs(a)
+		if !ok {
+			return nullLong, nil
 		}
 		if start < 0 || start > n {
 			return nullLong, nil
 		}
-		end := n
-		if length >= 0 && start+length < n {
-			end = start + length
-		}
+		end := searchEnd(n, start, length)
 		window := runeSlice(s, int(start), int(end))
 		for _, m := range re.FindAllStringIndex(window, -1) {
 			occ--

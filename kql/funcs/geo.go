@@ -440,6 +440,18 @@ func argOptReal(a []types.Value, i int, def float64) (float64, bool) {
 	return argReal(a[i])
 }
 
+// argOptBool returns the optional bool argument i, false when absent; ok
+// is false when present but null.
+func argOptBool(a []types.Value, i int) (bool, bool) {
+	if len(a) <= i {
+		return false, true
+	}
+	if a[i].IsNull() {
+		return false, false
+	}
+	return a[i].Bool(), true
+}
+
 // dynOrNull wraps a dynamic result, null when ok is false.
 func dynOrNull(d any, ok bool) (types.Value, error) {
 	if !ok || d == nil {
@@ -451,19 +463,21 @@ func dynOrNull(d any, ok bool) (types.Value, error) {
 func evalLineDensify(_ *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultDensifyTolerance)
-	if !ok || !ok2 {
+	preserve, ok3 := argOptBool(a, 2)
+	if !ok || !ok2 || !ok3 {
 		return nullDynamic, nil
 	}
-	return dynOrNull(geo.DensifyLines(d, tol))
+	return dynOrNull(geo.DensifyLines(d, tol, preserve))
 }
 
 func evalPolygonDensify(_ *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultDensifyTolerance)
-	if !ok || !ok2 {
+	preserve, ok3 := argOptBool(a, 2)
+	if !ok || !ok2 || !ok3 {
 		return nullDynamic, nil
 	}
-	return dynOrNull(geo.DensifyPolygons(d, tol))
+	return dynOrNull(geo.DensifyPolygons(d, tol, preserve))
 }
 
 func evalLineSimplify(_ *Context, a []types.Value) (types.Value, error) {

@@ -83,8 +83,8 @@ func TestGeoFunctions(t *testing.T) {
 		{"geo_union_lines_array", args(J(`[{"type":"LineString","coordinates":[[0,0],[0,10]]},{"type":"LineString","coordinates":[[1, 1]]}]`)), "null"},
 		{"geo_union_lines_array", args(J(`[{"type":"LineString","coordinates":[[0,0],[0,10]]},{"type":"LineString","coordinates":[[0,5],[0,10],[1,10]]}]`)), `{"type":"LineString","coordinates":[[0.0,0.0],[0.0,5.0],[0.0,10.0],[1.0,10.0]]}`},
 		{"geo_intersection_2polygons", args(J(geoCentralPark), J(`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}`)), `{"type":"GeometryCollection","geometries":[]}`},
-		{"geo_simplify_polygons_array", args(J(`[` + geoCentralPark + `]`), L(10000)), "null"},
-		{"geo_simplify_polygons_array", args(J(`[` + geoCentralPark + `]`), L(-1)), "null"},
+		{"geo_simplify_polygons_array", args(J(`[`+geoCentralPark+`]`), L(10000)), "null"},
+		{"geo_simplify_polygons_array", args(J(`[`+geoCentralPark+`]`), L(-1)), "null"},
 	})
 }
 

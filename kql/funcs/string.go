@@ -386,27 +386,47 @@ func replaceRegex(ctx *Context, s, pat, rw string) (types.Value, error) {
 	return types.NewString(re.ReplaceAllString(s, kustoRewrite(rw))), nil
 }
 
+// searchArgs reads the optional start, length and occurrence arguments
+// (a[2], a[3], a[4]) of indexof, indexof_regex and array_index_of; absent
+// ones default to 0, -1 (to the end) and 1. ok is false when one is null or
+// not a number, or when occurrence is not positive.
+func searchArgs(a []types.Value) (start, length, occ int64, ok bool) {
+	start, length, occ = 0, -1, 1
+	if len(a) > 2 {
+		if start, ok = argLong(a[2]); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	if len(a) > 3 {
+		if length, ok = argLong(a[3]); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	if len(a) > 4 {
+		if occ, ok = argLong(a[4]); !ok || occ <= 0 {
+			return 0, 0, 0, false
+		}
+	}
+	return start, length, occ, true
+}
+
+// searchEnd is the end of the search window that starts at start and spans
+// length elements (all when length is negative) of n.
+func searchEnd(n, start, length int64) int64 {
+	if length >= 0 && start+length < n {
+		return start + length
+	}
+	return n
+}
+
 // evalIndexOf implements indexof(source, lookup [, start [, length [,
 // occurrence]]]) counting characters (runes).
 func evalIndexOf(_ *Context, a []types.Value) (types.Value, error) {
 	src, lookup := []rune(argStr(a[0])), argStr(a[1])
 	n := int64(len(src))
-	start, length, occ := int64(0), int64(-1), int64(1)
-	var ok bool
-	if len(a) > 2 {
-		if start, ok = argLong(a[2]); !ok {
-			return nullLong, nil
-		}
-	}
-	if len(a) > 3 {
-		if length, ok = argLong(a[3]); !ok {
-			return nullLong, nil
-		}
-	}
-	if len(a) > 4 {
-		if occ, ok = argLong(a[4]); !ok || occ <= 0 {
-			return nullLong, nil
-		}
+	start, length, occ, ok := searchArgs(a)
+	if !ok {
+		return nullLong, nil
 	}
 	if start < 0 {
 		start += n
@@ -421,10 +441,7 @@ func evalIndexOf(_ *Context, a []types.Value) (types.Value, error) {
 	// Each further occurrence is searched from one past the previous match
 	// with the same length window, as repeated IndexOf calls do.
 	for {
-		end := n
-		if length >= 0 && start+length < n {
-			end = start + length
-		}
+		end := searchEnd(n, start, length)
 		found := int64(-1)
 		for i := start; i+int64(len(lr)) <= end; i++ {
 			if runesEqual(src[i:i+int64(len(lr))], lr) {

@@ -13,9 +13,10 @@ import (
 // values are not modified after they are built. The cache is bounded and
 // safe for concurrent use; the zero value is ready.
 type ShapeCache struct {
-	mu    sync.Mutex
-	polys map[*types.Bag]polyEntry
-	lines map[*types.Bag]lineEntry
+	mu       sync.Mutex
+	polys    map[*types.Bag]polyEntry
+	lines    map[*types.Bag]lineEntry
+	vertices int // vertices held by polys and lines together
 }
 
 type polyEntry struct {
@@ -28,8 +29,25 @@ type lineEntry struct {
 	ok bool
 }
 
-// maxCachedShapes bounds each of the cache's maps; a full map is cleared.
-const maxCachedShapes = 256
+// maxCachedShapes bounds each of the cache's maps and maxCachedVertices
+// the vertices they hold together; when either is reached the cache is
+// cleared.
+const (
+	maxCachedShapes   = 256
+	maxCachedVertices = 1 << 21
+)
+
+// reserve makes room for an entry of n vertices, clearing the cache when
+// it is full. The caller holds c.mu.
+func (c *ShapeCache) reserve(n int) {
+	if c.polys == nil || c.lines == nil || len(c.polys) >= maxCachedShapes ||
+		len(c.lines) >= maxCachedShapes || c.vertices+n > maxCachedVertices {
+		c.polys = make(map[*types.Bag]polyEntry)
+		c.lines = make(map[*types.Bag]lineEntry)
+		c.vertices = 0
+	}
+	c.vertices += n
+}
 
 // Polygons returns ParseAndBuildPolygons(d), reusing an earlier result for
 // the same bag.
@@ -48,10 +66,12 @@ func (c *ShapeCache) Polygons(d any) (*Polygons, bool) {
 	if ok {
 		ps.warm()
 	}
-	c.mu.Lock()
-	if c.polys == nil || len(c.polys) >= maxCachedShapes {
-		c.polys = make(map[*types.Bag]polyEntry)
+	n := 0
+	if ok {
+		n = ps.numVertices()
 	}
+	c.mu.Lock()
+	c.reserve(n)
 	c.polys[b] = polyEntry{ps, ok}
 	c.mu.Unlock()
 	return ps, ok
@@ -71,10 +91,14 @@ func (c *ShapeCache) Lines(d any) (*Lines, bool) {
 		return e.ls, e.ok
 	}
 	ls, ok := ParseAndBuildLines(d)
-	c.mu.Lock()
-	if c.lines == nil || len(c.lines) >= maxCachedShapes {
-		c.lines = make(map[*types.Bag]lineEntry)
+	n := 0
+	if ok {
+		for _, l := range ls.coords {
+			n += len(l)
+		}
 	}
+	c.mu.Lock()
+	c.reserve(n)
 	c.lines[b] = lineEntry{ls, ok}
 	c.mu.Unlock()
 	return ls, ok
@@ -86,4 +110,13 @@ func (ps *Polygons) warm() {
 	for _, p := range ps.polys {
 		p.ContainsPoint(p.Loop(0).Vertex(0))
 	}
+}
+
+// numVertices returns the number of ring vertices.
+func (ps *Polygons) numVertices() int {
+	n := 0
+	for _, p := range ps.polys {
+		n += p.NumEdges()
+	}
+	return n
 }

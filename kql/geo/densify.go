@@ -64,8 +64,9 @@ func (r rawPos) value() []any {
 // densifier splits planar edges until each piece's geodesic stays within
 // tol meters of it.
 type densifier struct {
-	tol   float64
-	count int
+	tol      float64
+	count    int
+	preserve bool // edges over 180° of longitude cross the antimeridian
 }
 
 // edge appends the interior points of the edge a→b (excluding a and b).
@@ -76,7 +77,22 @@ func (d *densifier) edge(out []any, a, b rawPos) ([]any, bool) {
 func lerp(a, b, t float64) float64 { return a + (b-a)*t }
 
 func (d *densifier) at(a, b rawPos, t float64) LngLat {
-	return LngLat{Lng: lerp(a.Lng, b.Lng, t), Lat: lerp(a.Lat, b.Lat, t)}
+	bl := b.Lng
+	if d.preserve {
+		switch {
+		case bl-a.Lng > 180:
+			bl -= 360
+		case a.Lng-bl > 180:
+			bl += 360
+		}
+	}
+	lng := lerp(a.Lng, bl, t)
+	if lng > 180 {
+		lng -= 360
+	} else if lng < -180 {
+		lng += 360
+	}
+	return LngLat{Lng: lng, Lat: lerp(a.Lat, b.Lat, t)}
 }
 
 func (d *densifier) split(out []any, a, b rawPos, t0, t1 float64, depth int) ([]any, bool) {
@@ -119,8 +135,10 @@ func validTolerance(tol float64) bool {
 // DensifyLines converts the planar edges of a GeoJSON LineString or
 // MultiLineString to geodesics by inserting points where the geodesic
 // strays more than tol meters from the planar edge. Edges are halved until
-// they fit. ok is false for an invalid line or tolerance.
-func DensifyLines(d any, tol float64) (any, bool) {
+// they fit. With preserveCrossing, an edge spanning more than 180° of
+// longitude is taken to cross the antimeridian rather than to run the long
+// way round. ok is false for an invalid line or tolerance.
+func DensifyLines(d any, tol float64, preserveCrossing bool) (any, bool) {
 	if !validTolerance(tol) {
 		return nil, false
 	}
@@ -129,7 +147,7 @@ func DensifyLines(d any, tol float64) (any, bool) {
 		return nil, false
 	}
 	c, _ := bagValue(d, "coordinates")
-	dn := &densifier{tol: tol}
+	dn := &densifier{tol: tol, preserve: preserveCrossing}
 	if t == "LineString" {
 		pts, _ := rawPositions(c)
 		out, ok := dn.chain(pts)
@@ -153,7 +171,7 @@ func DensifyLines(d any, tol float64) (any, bool) {
 // DensifyPolygons converts the planar edges of a GeoJSON Polygon or
 // MultiPolygon to geodesics (see DensifyLines). ok is false for an invalid
 // polygon or tolerance.
-func DensifyPolygons(d any, tol float64) (any, bool) {
+func DensifyPolygons(d any, tol float64, preserveCrossing bool) (any, bool) {
 	if !validTolerance(tol) {
 		return nil, false
 	}
@@ -162,7 +180,7 @@ func DensifyPolygons(d any, tol float64) (any, bool) {
 	}
 	t, _ := bagString(d, "type")
 	c, _ := bagValue(d, "coordinates")
-	dn := &densifier{tol: tol}
+	dn := &densifier{tol: tol, preserve: preserveCrossing}
 	polygon := func(v any) (any, bool) {
 		var rings []any
 		for _, r := range v.([]any) {

@@ -97,7 +97,7 @@ func FuzzGeoJSON(f *testing.F) {
 			ls.Intersects(ls)
 			ls.Intersection(ls)
 			SimplifyLines(d, 10)
-			DensifyLines(d, 1000)
+			DensifyLines(d, 1000, true)
 		}
 		if ps, ok := ParseAndBuildPolygons(d); ok {
 			if a, ok := ps.Area(); ok && !(a >= 0) {
@@ -110,7 +110,7 @@ func FuzzGeoJSON(f *testing.F) {
 			ps.ClosestPoint(p)
 			ps.Intersects(ps)
 			SimplifyPolygons(d, 10)
-			DensifyPolygons(d, 1000)
+			DensifyPolygons(d, 1000, false)
 			PolygonS2Covering(ps, 2)
 		}
 	})

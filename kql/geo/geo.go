@@ -83,10 +83,10 @@ func Azimuth(a, b LngLat) (float64, bool) {
 }
 
 // PointInCircle reports whether p lies within radius meters (inclusive) of
-// the center c on the sphere. ok is false for invalid coordinates or a
-// negative or non-finite radius.
+// the center c on the sphere (a spherical cap). ok is false for invalid
+// coordinates or a radius that is not positive and finite.
 func PointInCircle(p, c LngLat, radius float64) (in, ok bool) {
-	if !(radius >= 0) || math.IsInf(radius, 1) {
+	if !(radius > 0) || math.IsInf(radius, 1) {
 		return false, false
 	}
 	d, ok := Distance(p, c)

@@ -108,6 +108,8 @@ func TestPointInCircle(t *testing.T) {
 		{LngLat{-122.143564, 47.535677}, LngLat{-122.100896, 47.527351}, 3500, true, true},
 		{LngLat{-122.137575, 47.630683}, LngLat{-122.100896, 47.527351}, 3500, false, true},
 		{LngLat{1, 1}, LngLat{1, 1}, -1, false, false},
+		{LngLat{1, 1}, LngLat{1, 1}, 0, false, false},
+		{LngLat{1, 1}, LngLat{1, 1}, 1, true, true},
 		{LngLat{1, 1}, LngLat{200, 1}, 10, false, false},
 	}
 	for _, tt := range tests {
@@ -238,6 +240,17 @@ func TestPolygonS2Covering(t *testing.T) {
 	}
 	if _, ok := PolygonS2Covering(ps, 30); ok {
 		t.Error("level 30 covering should exceed the cell limit")
+	}
+	// A thin sliver: little area, long boundary.
+	sliver, ok := ParseAndBuildPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,0.0000001],[0,0]]]}`))
+	if !ok {
+		t.Fatal("sliver rejected")
+	}
+	if _, ok := PolygonS2Covering(sliver, 30); ok {
+		t.Error("level 30 covering of a 1000 km sliver should exceed the cell limit")
+	}
+	if cells, ok := PolygonS2Covering(sliver, 8); !ok || len(cells) == 0 {
+		t.Errorf("level 8 covering of the sliver: %d, %v", len(cells), ok)
 	}
 }
 
@@ -431,18 +444,36 @@ func TestDensify(t *testing.T) {
 		var got any
 		var ok bool
 		if strings.Contains(tt.in, "Polygon") {
-			got, ok = DensifyPolygons(d, tt.tol)
+			got, ok = DensifyPolygons(d, tt.tol, false)
 		} else {
-			got, ok = DensifyLines(d, tt.tol)
+			got, ok = DensifyLines(d, tt.tol, false)
 		}
 		if !ok || types.FormatDynamic(got) != tt.want {
 			t.Errorf("densify %s = %s, %v", tt.in, types.FormatDynamic(got), ok)
 		}
 	}
-	if _, ok := DensifyLines(mustJSON(t, `{"type":"LineString","coordinates":[[1,1],[2,2]]}`), 0); ok {
+	// Across the antimeridian: the short way with preserve_crossing, the
+	// long planar way without.
+	cross := mustJSON(t, `{"type":"LineString","coordinates":[[170,0],[-170,0]]}`)
+	short, ok1 := DensifyLines(cross, 10, true)
+	long, ok2 := DensifyLines(cross, 10, false)
+	sl, _ := ParseLines(short)
+	ll, _ := ParseLines(long)
+	if !ok1 || !ok2 || len(sl[0]) != 2 || len(ll[0]) < 3 {
+		t.Errorf("antimeridian densify: %s / %s", types.FormatDynamic(short), types.FormatDynamic(long))
+	}
+	for _, p := range ll[0] {
+		if p.Lng > 170 || p.Lng < -170 {
+			continue
+		}
+		if p.Lng < 169 && p.Lng > -169 && p.Lat != 0 {
+			t.Errorf("long-way point off the equator: %v", p)
+		}
+	}
+	if _, ok := DensifyLines(mustJSON(t, `{"type":"LineString","coordinates":[[1,1],[2,2]]}`), 0, false); ok {
 		t.Error("tolerance 0 accepted")
 	}
-	if _, ok := DensifyPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[10,900],[11,10],[11,11],[10,11],[10,10]]]}`), 10); ok {
+	if _, ok := DensifyPolygons(mustJSON(t, `{"type":"Polygon","coordinates":[[[10,900],[11,10],[11,11],[10,11],[10,10]]]}`), 10, false); ok {
 		t.Error("invalid polygon accepted")
 	}
 }
@@ -724,4 +755,61 @@ func TestShapeCache(t *testing.T) {
 	}
 	<-done
 	<-done
+}
+
+func TestPolygonIndex(t *testing.T) {
+	ix, valid := NewPolygonIndex([]any{
+		mustJSON(t, `{"type":"Polygon", "coordinates":[[[-73.97375470114766,40.74300078124614],[-73.98653921014294,40.75486501361894],[-73.99910622331991,40.74112695466084],[-73.97375470114766,40.74300078124614]]]}`),
+		mustJSON(t, `{"type":"Polygon","coordinates":[[[2.57564669886321,48.769567764921334],[2.420098611499384,49.05163394896812],[2.1016783119165723,48.80113794475062],[2.57564669886321,48.769567764921334]]]}`),
+		mustJSON(t, `{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,10],[0,0]]]}`),
+	})
+	if !valid[0] || !valid[1] || valid[2] {
+		t.Fatalf("valid = %v", valid)
+	}
+	tests := []struct {
+		p    LngLat
+		want []int
+	}{
+		{LngLat{-73.98567337898565, 40.74842629977377}, []int{0}},  // Empire State Building
+		{LngLat{-73.98778501496217, 40.743565232771545}, []int{0}}, // Museum of Mathematics
+		{LngLat{2.294489426068907, 48.858263476169185}, []int{1}},  // Eiffel Tower
+		{LngLat{-0.13245599272019604, 51.49879464208368}, nil},     // London
+		{LngLat{-74.04462223203123, 40.689195627512674}, nil},      // Statue of Liberty
+		{LngLat{200, 1}, nil},
+	}
+	for _, tt := range tests {
+		var got []int
+		ix.Find(tt.p, func(i int) bool { got = append(got, i); return true })
+		if len(got) != len(tt.want) || len(got) > 0 && got[0] != tt.want[0] {
+			t.Errorf("Find(%v) = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestLineIndex(t *testing.T) {
+	ix, valid := NewLineIndex([]any{
+		mustJSON(t, `{"type":"LineString","coordinates":[[-73.97291864770574,40.76428551254824],[-73.99708638113894,40.73145135821781]]}`),
+		mustJSON(t, `{"type":"LineString","coordinates":[[-0.18756982045002246,51.50245944666557],[-0.18908519740253382,51.50544952706903]]}`),
+	})
+	if !valid[0] || !valid[1] {
+		t.Fatalf("valid = %v", valid)
+	}
+	tests := []struct {
+		p      LngLat
+		radius float64
+		want   []int
+	}{
+		{LngLat{-73.98567337898565, 40.74842629977377}, 100, []int{0}},  // Empire State Building
+		{LngLat{-73.97713140725149, 40.752730320824895}, 100, nil},      // Grand Central Terminal
+		{LngLat{-73.97713140725149, 40.752730320824895}, 350, []int{0}}, // within 350 m
+		{LngLat{-74.04462223203123, 40.689195627512674}, 350, nil},      // Statue of Liberty
+		{LngLat{-0.1885272501232862, 51.504906159672316}, 100, []int{1}},
+	}
+	for _, tt := range tests {
+		var got []int
+		ix.Find(tt.p, tt.radius, func(i int) bool { got = append(got, i); return true })
+		if len(got) != len(tt.want) || len(got) > 0 && got[0] != tt.want[0] {
+			t.Errorf("Find(%v, %v) = %v, want %v", tt.p, tt.radius, got, tt.want)
+		}
+	}
 }

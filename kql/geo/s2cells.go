@@ -103,9 +103,11 @@ func PolygonS2Covering(ps *Polygons, level int) ([]string, bool) {
 	if ps == nil || level < MinS2Level || level > MaxS2Level {
 		return nil, false
 	}
-	// Refuse early when the area alone needs too many cells.
+	// Refuse early when the area or the boundary alone needs too many
+	// cells (a long thin polygon has little area but a long boundary).
 	cellArea := s2.AvgAreaMetric.Value(level)
-	if ps.sphereArea()/cellArea > 4*MaxCoveringCells {
+	cellEdge := s2.AvgEdgeMetric.Value(level)
+	if ps.sphereArea()/cellArea > 4*MaxCoveringCells || ps.ringsLength()/EarthRadius/cellEdge > 4*MaxCoveringCells {
 		return nil, false
 	}
 	rc := &s2.RegionCoverer{MinLevel: level, MaxLevel: level, MaxCells: MaxCoveringCells}

@@ -48,12 +48,13 @@ func Quote(s string) string {
 	return b.String()
 }
 
-func (pr *printer) exprs(xs []Expr, sep string) {
-	for i, x := range xs {
+// list prints ns separated by sep.
+func list[N Node](pr *printer, ns []N, sep string) {
+	for i, n := range ns {
 		if i > 0 {
 			pr.s(sep)
 		}
-		pr.node(x)
+		pr.node(n)
 	}
 }
 
@@ -64,23 +65,9 @@ func (pr *printer) params(ps []*OpParam) {
 	}
 }
 
-func (pr *printer) paramList(ps []*Param) {
-	for i, p := range ps {
-		if i > 0 {
-			pr.s(", ")
-		}
-		pr.node(p)
-	}
-}
-
 func (pr *printer) cols(cs []*ColumnDecl) {
 	pr.s("(")
-	for i, c := range cs {
-		if i > 0 {
-			pr.s(", ")
-		}
-		pr.node(c)
-	}
+	list(pr, cs, ", ")
 	pr.s(")")
 }
 
@@ -89,31 +76,8 @@ func (pr *printer) with(ps []*OpParam) {
 		return
 	}
 	pr.s(" with (")
-	for i, p := range ps {
-		if i > 0 {
-			pr.s(", ")
-		}
-		pr.node(p)
-	}
+	list(pr, ps, ", ")
 	pr.s(")")
-}
-
-func (pr *printer) keys(ks []*SortKey) {
-	for i, k := range ks {
-		if i > 0 {
-			pr.s(", ")
-		}
-		pr.node(k)
-	}
-}
-
-func (pr *printer) stmts(ss []Stmt) {
-	for i, st := range ss {
-		if i > 0 {
-			pr.s(";\n")
-		}
-		pr.node(st)
-	}
 }
 
 func (pr *printer) pipeOps(ops []Operator, leading bool) {
@@ -125,22 +89,14 @@ func (pr *printer) pipeOps(ops []Operator, leading bool) {
 	}
 }
 
-func (pr *printer) mvItems(items []*MvExpandItem) {
-	for i, it := range items {
-		if i > 0 {
-			pr.s(", ")
-		}
-		pr.node(it)
-	}
+// litKeyword is the type keyword a literal of each kind is written with:
+// long(1), datetime(2024-01-01).
+var litKeyword = map[LitKind]string{
+	LitLong: "long", LitInt: "int", LitReal: "real", LitDecimal: "decimal", LitBool: "bool",
+	LitDateTime: "datetime", LitTimeSpan: "timespan", LitGuid: "guid",
 }
 
 func (pr *printer) lit(x *Literal) {
-	wrap := func(w string) {
-		pr.s(w)
-		pr.s("(")
-		pr.s(x.Raw)
-		pr.s(")")
-	}
 	switch x.Kind {
 	case LitString:
 		if x.Raw != "" {
@@ -150,41 +106,26 @@ func (pr *printer) lit(x *Literal) {
 		}
 	case LitNull:
 		pr.s("null")
-	case LitLong:
+	case LitLong, LitReal, LitBool, LitTimeSpan:
+		// These have a bare form; a typed or null one keeps its keyword.
 		if x.Typed || x.Null {
-			wrap("long")
+			pr.typedLit(x)
 		} else {
 			pr.s(x.Raw)
 		}
-	case LitInt:
-		wrap("int")
-	case LitReal:
-		if x.Typed || x.Null {
-			wrap("real")
-		} else {
-			pr.s(x.Raw)
-		}
-	case LitDecimal:
-		wrap("decimal")
-	case LitBool:
-		if x.Typed || x.Null {
-			wrap("bool")
-		} else {
-			pr.s(x.Raw)
-		}
-	case LitDateTime:
-		wrap("datetime")
-	case LitTimeSpan:
-		if x.Typed || x.Null {
-			wrap("timespan")
-		} else {
-			pr.s(x.Raw)
-		}
-	case LitGuid:
-		wrap("guid")
+	case LitInt, LitDecimal, LitDateTime, LitGuid:
+		pr.typedLit(x)
 	default:
 		pr.s(x.Raw)
 	}
+}
+
+// typedLit prints x as its type keyword around its raw text: int(1).
+func (pr *printer) typedLit(x *Literal) {
+	pr.s(litKeyword[x.Kind])
+	pr.s("(")
+	pr.s(x.Raw)
+	pr.s(")")
 }
 
 func (pr *printer) ident(id *Ident) {
@@ -206,7 +147,7 @@ func (pr *printer) node(n Node) {
 	}
 	switch n := n.(type) {
 	case *Query:
-		pr.stmts(n.Stmts)
+		list(pr, n.Stmts, ";\n")
 	case *LetStmt:
 		pr.s("let ")
 		pr.ident(n.Name)
@@ -221,7 +162,7 @@ func (pr *printer) node(n Node) {
 		}
 	case *DeclareStmt:
 		pr.s("declare query_parameters(")
-		pr.paramList(n.Params)
+		list(pr, n.Params, ", ")
 		pr.s(")")
 	case *ExprStmt:
 		pr.node(n.X)
@@ -240,11 +181,11 @@ func (pr *printer) node(n Node) {
 	case *ArrayLit:
 		if n.Bare {
 			// A bare list of names, as in render with (ycolumns = a, b).
-			pr.exprs(n.Elems, ", ")
+			list(pr, n.Elems, ", ")
 			return
 		}
 		pr.s("[")
-		pr.exprs(n.Elems, ", ")
+		list(pr, n.Elems, ", ")
 		pr.s("]")
 	case *ObjectLit:
 		pr.s("{")
@@ -282,7 +223,7 @@ func (pr *printer) node(n Node) {
 		pr.s(" ")
 		pr.s(n.Op)
 		pr.s(" (")
-		pr.exprs(n.List, ", ")
+		list(pr, n.List, ", ")
 		pr.s(")")
 	case *BetweenExpr:
 		pr.node(n.X)
@@ -298,7 +239,7 @@ func (pr *printer) node(n Node) {
 	case *CallExpr:
 		pr.ident(n.Fun)
 		pr.s("(")
-		pr.exprs(n.Args, ", ")
+		list(pr, n.Args, ", ")
 		pr.s(")")
 	case *MemberExpr:
 		pr.node(n.X)
@@ -312,12 +253,7 @@ func (pr *printer) node(n Node) {
 	case *NamedExpr:
 		if n.Paren {
 			pr.s("(")
-			for i, id := range n.Names {
-				if i > 0 {
-					pr.s(", ")
-				}
-				pr.ident(id)
-			}
+			list(pr, n.Names, ", ")
 			pr.s(")")
 		} else if len(n.Names) > 0 {
 			pr.ident(n.Names[0])
@@ -329,9 +265,9 @@ func (pr *printer) node(n Node) {
 			pr.s("view ")
 		}
 		pr.s("(")
-		pr.paramList(n.Params)
+		list(pr, n.Params, ", ")
 		pr.s(") {\n")
-		pr.stmts(n.Body)
+		list(pr, n.Body, ";\n")
 		pr.s("\n}")
 	case *PipeExpr:
 		if n.Source != nil {
@@ -439,7 +375,7 @@ func (pr *printer) node(n Node) {
 		pr.node(n.Cond)
 		if len(n.Assigns) > 0 {
 			pr.s(" => ")
-			pr.exprs(n.Assigns, ", ")
+			list(pr, n.Assigns, ", ")
 		}
 		pr.s(";")
 	default:
@@ -472,11 +408,11 @@ func (pr *printer) op(n Node) {
 		pr.params(n.Params)
 		if len(n.Aggs) > 0 {
 			pr.s(" ")
-			pr.exprs(n.Aggs, ", ")
+			list(pr, n.Aggs, ", ")
 		}
 		if len(n.By) > 0 {
 			pr.s(" by ")
-			pr.exprs(n.By, ", ")
+			list(pr, n.By, ", ")
 		}
 	case *JoinOp:
 		pr.s("join")
@@ -484,31 +420,31 @@ func (pr *printer) op(n Node) {
 		pr.s(" ")
 		pr.node(n.Right)
 		pr.s(" on ")
-		pr.exprs(n.On, ", ")
+		list(pr, n.On, ", ")
 	case *LookupOp:
 		pr.s("lookup")
 		pr.params(n.Params)
 		pr.s(" ")
 		pr.node(n.Right)
 		pr.s(" on ")
-		pr.exprs(n.On, ", ")
+		list(pr, n.On, ", ")
 	case *UnionOp:
 		pr.s("union")
 		pr.params(n.Params)
 		pr.s(" ")
-		pr.exprs(n.Tables, ", ")
+		list(pr, n.Tables, ", ")
 	case *SortOp:
 		pr.s(n.Keyword)
 		pr.params(n.Params)
 		pr.s(" by ")
-		pr.keys(n.Keys)
+		list(pr, n.Keys, ", ")
 	case *TopOp:
 		pr.s("top")
 		pr.params(n.Params)
 		pr.s(" ")
 		pr.node(n.Count)
 		pr.s(" by ")
-		pr.keys(n.Keys)
+		list(pr, n.Keys, ", ")
 	case *TopNestedOp:
 		for i, c := range n.Clauses {
 			if i > 0 {
@@ -526,14 +462,14 @@ func (pr *printer) op(n Node) {
 		pr.s("distinct")
 		pr.params(n.Params)
 		pr.s(" ")
-		pr.exprs(n.Items, ", ")
+		list(pr, n.Items, ", ")
 	case *CountOp:
 		pr.s("count")
 	case *MvExpandOp:
 		pr.s("mv-expand")
 		pr.params(n.Params)
 		pr.s(" ")
-		pr.mvItems(n.Items)
+		list(pr, n.Items, ", ")
 		if n.Limit != nil {
 			pr.s(" limit ")
 			pr.node(n.Limit)
@@ -542,7 +478,7 @@ func (pr *printer) op(n Node) {
 		pr.s("mv-apply")
 		pr.params(n.Params)
 		pr.s(" ")
-		pr.mvItems(n.Items)
+		list(pr, n.Items, ", ")
 		if n.Limit != nil {
 			pr.s(" limit ")
 			pr.node(n.Limit)
@@ -570,12 +506,7 @@ func (pr *printer) op(n Node) {
 		pr.s("make-series")
 		pr.params(n.Params)
 		pr.s(" ")
-		for i, a := range n.Aggs {
-			if i > 0 {
-				pr.s(", ")
-			}
-			pr.node(a)
-		}
+		list(pr, n.Aggs, ", ")
 		pr.s(" on ")
 		pr.node(n.On)
 		if n.InRange {
@@ -600,7 +531,7 @@ func (pr *printer) op(n Node) {
 		}
 		if len(n.By) > 0 {
 			pr.s(" by ")
-			pr.exprs(n.By, ", ")
+			list(pr, n.By, ", ")
 		}
 	case *EvaluateOp:
 		pr.s("evaluate")
@@ -624,7 +555,7 @@ func (pr *printer) op(n Node) {
 		pr.s("serialize")
 		if len(n.Items) > 0 {
 			pr.s(" ")
-			pr.exprs(n.Items, ", ")
+			list(pr, n.Items, ", ")
 		}
 	case *RangeOp:
 		pr.s("range ")
@@ -639,21 +570,21 @@ func (pr *printer) op(n Node) {
 		pr.s("print")
 		if len(n.Items) > 0 {
 			pr.s(" ")
-			pr.exprs(n.Items, ", ")
+			list(pr, n.Items, ", ")
 		}
 	case *DataTableOp:
 		pr.s("datatable")
 		pr.params(n.Params)
 		pr.cols(n.Columns)
 		pr.s(" [")
-		pr.exprs(n.Values, ", ")
+		list(pr, n.Values, ", ")
 		pr.s("]")
 	case *ExternalDataOp:
 		pr.s("externaldata")
 		pr.params(n.Params)
 		pr.cols(n.Columns)
 		pr.s(" [")
-		pr.exprs(n.URIs, ", ")
+		list(pr, n.URIs, ", ")
 		pr.s("]")
 		pr.with(n.With)
 	case *GetSchemaOp:
@@ -666,7 +597,7 @@ func (pr *printer) op(n Node) {
 		pr.params(n.Params)
 		if len(n.Tables) > 0 {
 			pr.s(" in (")
-			pr.exprs(n.Tables, ", ")
+			list(pr, n.Tables, ", ")
 			pr.s(")")
 		}
 		pr.s(" ")
@@ -676,7 +607,7 @@ func (pr *printer) op(n Node) {
 		pr.params(n.Params)
 		if len(n.Tables) > 0 {
 			pr.s(" in (")
-			pr.exprs(n.Tables, ", ")
+			list(pr, n.Tables, ", ")
 			pr.s(")")
 		}
 		pr.s(" where ")
@@ -685,11 +616,11 @@ func (pr *printer) op(n Node) {
 			pr.s(" project-smart")
 		} else if len(n.Project) > 0 {
 			pr.s(" project ")
-			pr.exprs(n.Project, ", ")
+			list(pr, n.Project, ", ")
 		}
 	case *FacetOp:
 		pr.s("facet by ")
-		pr.exprs(n.By, ", ")
+		list(pr, n.By, ", ")
 		if n.With != nil {
 			pr.s(" with (")
 			pr.node(n.With)
@@ -732,15 +663,15 @@ func (pr *printer) op(n Node) {
 		pr.params(n.Params)
 		if len(n.OrderBy) > 0 {
 			pr.s(" order by ")
-			pr.keys(n.OrderBy)
+			list(pr, n.OrderBy, ", ")
 		}
 		if len(n.PartitionBy) > 0 {
 			pr.s(" partition by ")
-			pr.exprs(n.PartitionBy, ", ")
+			list(pr, n.PartitionBy, ", ")
 		}
 		if len(n.Declare) > 0 {
 			pr.s(" declare (")
-			pr.paramList(n.Declare)
+			list(pr, n.Declare, ", ")
 			pr.s(")")
 		}
 		pr.s(" with (\n")

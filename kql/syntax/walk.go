@@ -20,45 +20,17 @@ func Children(n Node) []Node {
 	return out
 }
 
+// eachNode calls node for each element of ns.
+func eachNode[N Node](ns []N, node func(Node)) {
+	for _, n := range ns {
+		node(n)
+	}
+}
+
 func forEachChild(n Node, visit func(Node)) {
 	node := func(c Node) {
 		if c != nil && !isNilNode(c) {
 			visit(c)
-		}
-	}
-	exprs := func(xs []Expr) {
-		for _, x := range xs {
-			node(x)
-		}
-	}
-	params := func(ps []*OpParam) {
-		for _, p := range ps {
-			node(p)
-		}
-	}
-	fparams := func(ps []*Param) {
-		for _, p := range ps {
-			node(p)
-		}
-	}
-	stmts := func(ss []Stmt) {
-		for _, s := range ss {
-			node(s)
-		}
-	}
-	cols := func(cs []*ColumnDecl) {
-		for _, c := range cs {
-			node(c)
-		}
-	}
-	keys := func(ks []*SortKey) {
-		for _, k := range ks {
-			node(k)
-		}
-	}
-	items := func(is []*MvExpandItem) {
-		for _, it := range is {
-			node(it)
 		}
 	}
 	ident := func(id *Ident) {
@@ -68,7 +40,7 @@ func forEachChild(n Node, visit func(Node)) {
 	}
 	switch n := n.(type) {
 	case *Query:
-		stmts(n.Stmts)
+		eachNode(n.Stmts, node)
 	case *LetStmt:
 		ident(n.Name)
 		node(n.Value)
@@ -76,16 +48,16 @@ func forEachChild(n Node, visit func(Node)) {
 		ident(n.Name)
 		node(n.Value)
 	case *DeclareStmt:
-		fparams(n.Params)
+		eachNode(n.Params, node)
 	case *ExprStmt:
 		node(n.X)
 	case *Ident, *Literal, *StarExpr:
 	case *DynamicLit:
 		node(n.Value)
 	case *ArrayLit:
-		exprs(n.Elems)
+		eachNode(n.Elems, node)
 	case *ObjectLit:
-		exprs(n.Values)
+		eachNode(n.Values, node)
 	case *ParenExpr:
 		node(n.X)
 	case *UnaryExpr:
@@ -95,14 +67,14 @@ func forEachChild(n Node, visit func(Node)) {
 		node(n.Y)
 	case *InExpr:
 		node(n.X)
-		exprs(n.List)
+		eachNode(n.List, node)
 	case *BetweenExpr:
 		node(n.X)
 		node(n.Lo)
 		node(n.Hi)
 	case *CallExpr:
 		ident(n.Fun)
-		exprs(n.Args)
+		eachNode(n.Args, node)
 	case *MemberExpr:
 		node(n.X)
 		ident(n.Name)
@@ -115,15 +87,13 @@ func forEachChild(n Node, visit func(Node)) {
 		}
 		node(n.Value)
 	case *FuncLit:
-		fparams(n.Params)
-		stmts(n.Body)
+		eachNode(n.Params, node)
+		eachNode(n.Body, node)
 	case *PipeExpr:
 		node(n.Source)
-		for _, op := range n.Ops {
-			node(op)
-		}
+		eachNode(n.Ops, node)
 	case *TypeRef:
-		cols(n.Columns)
+		eachNode(n.Columns, node)
 	case *ColumnDecl:
 		ident(n.Name)
 		if n.Type != nil {
@@ -160,34 +130,34 @@ func forEachChild(n Node, visit func(Node)) {
 	case *ScanStep:
 		ident(n.Name)
 		node(n.Cond)
-		exprs(n.Assigns)
+		eachNode(n.Assigns, node)
 	case *WhereOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Pred)
 	case *ProjectOp:
-		exprs(n.Items)
+		eachNode(n.Items, node)
 	case *SummarizeOp:
-		params(n.Params)
-		exprs(n.Aggs)
-		exprs(n.By)
+		eachNode(n.Params, node)
+		eachNode(n.Aggs, node)
+		eachNode(n.By, node)
 	case *JoinOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Right)
-		exprs(n.On)
+		eachNode(n.On, node)
 	case *LookupOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Right)
-		exprs(n.On)
+		eachNode(n.On, node)
 	case *UnionOp:
-		params(n.Params)
-		exprs(n.Tables)
+		eachNode(n.Params, node)
+		eachNode(n.Tables, node)
 	case *SortOp:
-		params(n.Params)
-		keys(n.Keys)
+		eachNode(n.Params, node)
+		eachNode(n.Keys, node)
 	case *TopOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Count)
-		keys(n.Keys)
+		eachNode(n.Keys, node)
 	case *TopNestedOp:
 		for _, c := range n.Clauses {
 			if c != nil {
@@ -195,35 +165,33 @@ func forEachChild(n Node, visit func(Node)) {
 			}
 		}
 	case *TakeOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Count)
 	case *DistinctOp:
-		params(n.Params)
-		exprs(n.Items)
+		eachNode(n.Params, node)
+		eachNode(n.Items, node)
 	case *CountOp, *GetSchemaOp:
 	case *MvExpandOp:
-		params(n.Params)
-		items(n.Items)
+		eachNode(n.Params, node)
+		eachNode(n.Items, node)
 		node(n.Limit)
 	case *MvApplyOp:
-		params(n.Params)
-		items(n.Items)
+		eachNode(n.Params, node)
+		eachNode(n.Items, node)
 		node(n.Limit)
 		if n.Sub != nil {
 			visit(n.Sub)
 		}
 	case *ParseOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.X)
-		for _, e := range n.Pattern {
-			node(e)
-		}
+		eachNode(n.Pattern, node)
 	case *ParseKvOp:
 		node(n.X)
-		cols(n.Columns)
-		params(n.With)
+		eachNode(n.Columns, node)
+		eachNode(n.With, node)
 	case *MakeSeriesOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		for _, a := range n.Aggs {
 			if a != nil {
 				visit(a)
@@ -233,9 +201,9 @@ func forEachChild(n Node, visit func(Node)) {
 		node(n.From)
 		node(n.To)
 		node(n.Step)
-		exprs(n.By)
+		eachNode(n.By, node)
 	case *EvaluateOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		if n.Call != nil {
 			visit(n.Call)
 		}
@@ -244,51 +212,51 @@ func forEachChild(n Node, visit func(Node)) {
 		}
 	case *RenderOp:
 		ident(n.Chart)
-		params(n.With)
+		eachNode(n.With, node)
 	case *AsOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		ident(n.Alias)
 	case *SerializeOp:
-		exprs(n.Items)
+		eachNode(n.Items, node)
 	case *RangeOp:
 		ident(n.Column)
 		node(n.From)
 		node(n.To)
 		node(n.Step)
 	case *PrintOp:
-		exprs(n.Items)
+		eachNode(n.Items, node)
 	case *DataTableOp:
-		params(n.Params)
-		cols(n.Columns)
-		exprs(n.Values)
+		eachNode(n.Params, node)
+		eachNode(n.Columns, node)
+		eachNode(n.Values, node)
 	case *ExternalDataOp:
-		params(n.Params)
-		cols(n.Columns)
-		exprs(n.URIs)
-		params(n.With)
+		eachNode(n.Params, node)
+		eachNode(n.Columns, node)
+		eachNode(n.URIs, node)
+		eachNode(n.With, node)
 	case *InvokeOp:
 		if n.Call != nil {
 			visit(n.Call)
 		}
 	case *SearchOp:
-		params(n.Params)
-		exprs(n.Tables)
+		eachNode(n.Params, node)
+		eachNode(n.Tables, node)
 		node(n.Pred)
 	case *FindOp:
-		params(n.Params)
-		exprs(n.Tables)
+		eachNode(n.Params, node)
+		eachNode(n.Tables, node)
 		node(n.Pred)
-		exprs(n.Project)
+		eachNode(n.Project, node)
 	case *FacetOp:
-		exprs(n.By)
+		eachNode(n.By, node)
 		if n.With != nil {
 			visit(n.With)
 		}
 	case *SampleOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Count)
 	case *SampleDistinctOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.Count)
 		node(n.Of)
 	case *ForkOp:
@@ -298,20 +266,20 @@ func forEachChild(n Node, visit func(Node)) {
 			}
 		}
 	case *PartitionOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 		node(n.By)
 		node(n.Sub)
 	case *ScanOp:
-		params(n.Params)
-		keys(n.OrderBy)
-		exprs(n.PartitionBy)
-		fparams(n.Declare)
+		eachNode(n.Params, node)
+		eachNode(n.OrderBy, node)
+		eachNode(n.PartitionBy, node)
+		eachNode(n.Declare, node)
 		for _, s := range n.Steps {
 			if s != nil {
 				visit(s)
 			}
 		}
 	case *ConsumeOp:
-		params(n.Params)
+		eachNode(n.Params, node)
 	}
 }

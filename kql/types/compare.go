@@ -1,6 +1,7 @@
 package types
 
 import (
+	"cmp"
 	"math"
 	"strings"
 )
@@ -98,9 +99,9 @@ func Compare(a, b Value) (int, bool) {
 	if a.Type == b.Type {
 		switch a.Type {
 		case Int, Long, DateTime, TimeSpan, Bool:
-			return cmpInt(a.I, b.I), true
+			return cmp.Compare(a.I, b.I), true
 		case Real, Decimal:
-			return cmpReal(a.F, b.F), true
+			return cmp.Compare(a.F, b.F), true
 		case String, Guid:
 			return strings.Compare(a.S, b.S), true
 		}
@@ -108,9 +109,9 @@ func Compare(a, b Value) (int, bool) {
 	}
 	if a.Type.IsNumeric() && b.Type.IsNumeric() {
 		if a.Type.IsInteger() && b.Type.IsInteger() {
-			return cmpInt(a.I, b.I), true
+			return cmp.Compare(a.I, b.I), true
 		}
-		return cmpReal(numF(a), numF(b)), true
+		return cmp.Compare(numF(a), numF(b)), true
 	}
 	if a.Type == Guid && b.Type == String || a.Type == String && b.Type == Guid {
 		return strings.Compare(strings.ToLower(a.S), strings.ToLower(b.S)), true
@@ -143,36 +144,6 @@ func numF(v Value) float64 {
 	return v.F
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpReal(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	case a == b:
-		return 0
-	}
-	// At least one NaN.
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return -1
-	}
-	return 1
-}
-
 // SortCompare is a total order for sorting: nulls sort first (before every
 // non-null value, as Kusto's ascending "nulls first" default), then values
 // by Compare; values of incomparable types order by type.
@@ -189,7 +160,7 @@ func SortCompare(a, b Value) int {
 	if c, ok := Compare(a, b); ok {
 		return c
 	}
-	return cmpInt(int64(a.Type), int64(b.Type))
+	return cmp.Compare(a.Type, b.Type)
 }
 
 func isNullish(v Value) bool {

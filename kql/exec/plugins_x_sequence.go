@@ -1,0 +1,195 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"kqlhunt/batch"
+	"kqlhunt/kql/check"
+	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
+)
+
+// planSequenceDetect finds, per combination of the dimension values, every
+// chain of rows r1, r2, ... (in time order) where row ri satisfies step
+// predicate i, consecutive steps are at most MaxSequenceStepWindow apart
+// and the whole chain spans at most MaxSequenceSpan. Each chain is one
+// output row: the dimensions, the time of each step and the duration.
+func planSequenceDetect(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	args := op.Call.Args
+	if len(args) < 4 {
+		return nil, p.errorf(op.Call, "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, Expr2, ..., Dim1, ...) needs at least one step")
+	}
+	inS := in.Schema()
+	c := p.compiler(inS)
+	ts, err := c.compile(args[0])
+	if err != nil {
+		return nil, err
+	}
+	if !intFamily(ts.t) || ts.t == types.Bool {
+		return nil, p.errorf(args[0], "sequence_detect(): the timeline column must be a datetime")
+	}
+	tsName := check.ExprName(args[0])
+	var lim [2]int64
+	for i, a := range args[1:3] {
+		v, err := p.constArg(a)
+		if err != nil {
+			return nil, err
+		}
+		if v.Type != types.TimeSpan || v.IsNull() || v.I < 0 {
+			return nil, p.errorf(a, "sequence_detect(): the windows must be non-negative timespan constants")
+		}
+		lim[i] = v.I
+	}
+	stepWin, span := lim[0], lim[1]
+	type step struct {
+		name string
+		pred *cexpr
+	}
+	var steps []step
+	var dims []*cexpr
+	out := &batch.Schema{}
+	var stepFields []batch.Field
+	for _, a := range args[3:] {
+		ce, err := c.compile(a)
+		if err != nil {
+			return nil, err
+		}
+		if ce.t == types.Bool && len(dims) == 0 {
+			name := fmt.Sprintf("Expr%d", len(steps)+1)
+			if ne, ok := a.(*syntax.NamedExpr); ok && len(ne.Names) == 1 {
+				name = ne.Names[0].Name
+			}
+			steps = append(steps, step{name: name, pred: ce})
+			stepFields = append(stepFields, batch.Field{Name: name + "_" + tsName, Type: ts.t})
+			continue
+		}
+		name := check.ExprName(a)
+		if name == "" {
+			name = fmt.Sprintf("Column%d", len(dims)+1)
+		}
+		t := ce.t
+		if t == types.Null {
+			t = types.String
+		}
+		dims = append(dims, ce)
+		out.Fields = append(out.Fields, batch.Field{Name: name, Type: t})
+	}
+	if len(steps) == 0 {
+		return nil, p.errorf(op.Call, "sequence_detect(): no step predicate (a bool expression) was given")
+	}
+	out.Fields = append(out.Fields, stepFields...)
+	out.Fields = append(out.Fields, batch.Field{Name: "Duration", Type: types.TimeSpan})
+	return &funcNode{schema: out, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		b, used, err := drain(ctx, in, p.q.mem, "sequence_detect")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		tc, err := ts.run(b)
+		if err != nil {
+			return err
+		}
+		dc := make([]*batch.Column, len(dims))
+		for i, d := range dims {
+			if dc[i], err = d.run(b); err != nil {
+				return err
+			}
+		}
+		pc := make([]*batch.Column, len(steps))
+		for i, s := range steps {
+			if pc[i], err = s.pred.run(b); err != nil {
+				return err
+			}
+		}
+		index := map[string]int{}
+		var groups [][]int32
+		var kb []byte
+		for r := 0; r < b.Len; r++ {
+			if tc.IsNull(r) {
+				continue
+			}
+			kb = kb[:0]
+			for _, col := range dc {
+				kb = appendColumnKey(kb, col, r)
+			}
+			g, ok := index[string(kb)]
+			if !ok {
+				g = len(groups)
+				index[string(kb)] = g
+				groups = append(groups, nil)
+			}
+			groups[g] = append(groups[g], int32(r))
+		}
+		bld := make([]*builder, len(out.Fields))
+		for i, f := range out.Fields {
+			bld[i] = newBuilder(f.Type, 16)
+		}
+		var outMem int64
+		defer func() { p.q.mem.release(outMem) }()
+		chain := make([]int32, len(steps))
+		for _, rows := range groups {
+			sort.SliceStable(rows, func(i, j int) bool { return tc.Ints[rows[i]] < tc.Ints[rows[j]] })
+			// cands[i] lists the positions in rows matching step i.
+			cands := make([][]int, len(steps))
+			for pos, r := range rows {
+				for i := range steps {
+					if boolAt(pc[i], int(r)) == 1 {
+						cands[i] = append(cands[i], pos)
+					}
+				}
+			}
+			var walk func(i, prevPos int) error
+			walk = func(i, prevPos int) error {
+				if i == len(steps) {
+					first, last := tc.Ints[chain[0]], tc.Ints[chain[len(chain)-1]]
+					for k, col := range dc {
+						bld[k].add(valueAt(col, int(chain[0])))
+					}
+					for k, r := range chain {
+						bld[len(dc)+k].add(valueAt(tc, int(r)))
+					}
+					bld[len(bld)-1].add(types.NewTimeSpan(last - first))
+					sz := int64(16 * len(out.Fields))
+					outMem += sz
+					return p.q.mem.add(sz, "sequence_detect")
+				}
+				start := sort.SearchInts(cands[i], prevPos+1)
+				for _, pos := range cands[i][start:] {
+					r := rows[pos]
+					t := tc.Ints[r]
+					if i > 0 {
+						prevT := tc.Ints[chain[i-1]]
+						if t-prevT > stepWin {
+							break
+						}
+						if t-tc.Ints[chain[0]] > span {
+							break
+						}
+					}
+					chain[i] = r
+					if err := walk(i+1, pos); err != nil {
+						return err
+					}
+				}
+				return ctx.Err()
+			}
+			if err := walk(0, -1); err != nil {
+				return err
+			}
+		}
+		ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, len(bld))}
+		for i, x := range bld {
+			ob.Cols[i] = x.build()
+		}
+		ob.Len = ob.Cols[0].Len
+		if ob.Len == 0 {
+			return nil
+		}
+		return emit(ob)
+	}}, nil
+}

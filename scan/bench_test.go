@@ -1,0 +1,137 @@
+package scan
+
+import (
+	"context"
+	"runtime"
+	"syscall"
+	"time"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"kqlhunt/source"
+)
+
+var (
+	benchOnce sync.Once
+	benchPath string
+	benchDir  string
+)
+
+// benchFile writes about 50k generated rows (some 170 MB) once per run.
+func benchFile(b *testing.B) string {
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "scanbench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDir = dir
+		benchPath = writeGen(b, dir, 50000, 11)
+	})
+	if benchPath == "" {
+		b.Fatal("no benchmark data")
+	}
+	return benchPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+func benchLoad(b *testing.B, cols []string, opts Options) {
+	path := benchFile(b)
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	b.ResetTimer()
+	rows := 0
+	for i := 0; i < b.N; i++ {
+		t, _, err := Load(context.Background(), []string{path}, cols, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = t.Rows()
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func BenchmarkLoadCloudShell(b *testing.B) { benchLoad(b, cloudShell, Options{}) }
+
+func BenchmarkLoadCloudShellNoDedupe(b *testing.B) {
+	benchLoad(b, cloudShell, Options{Options: source.Options{NoDedupe: true}})
+}
+
+func BenchmarkLoadAllColumns(b *testing.B) { benchLoad(b, nil, Options{}) }
+
+func BenchmarkLoadCloudShellGeneric(b *testing.B) {
+	benchLoad(b, cloudShell, Options{NoFastPath: true})
+}
+
+// BenchmarkDecodeLine measures the line decoder alone on one core.
+func BenchmarkDecodeLine(b *testing.B) {
+	path := benchFile(b)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(data) > 32<<20 {
+		data = data[:32<<20]
+	}
+	cfg, err := newConfig(cloudShell, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := splitLines(data)
+	d := newLineDecoder(cfg)
+	b.SetBytes(int64(len(data)))
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0 := threadCPU()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, l := range lines {
+			if d.decode(l) != resRow {
+				b.Fatal("fallback on generated data")
+			}
+		}
+	}
+	// On a shared machine wall time says little: report CPU throughput.
+	if cpu := threadCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu.Seconds(), "cpu-MB/s")
+	}
+}
+
+// threadCPU returns the CPU time of the calling OS thread.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func splitLines(data []byte) [][]byte {
+	var out [][]byte
+	for len(data) > 0 {
+		k := 0
+		for k < len(data) && data[k] != '\n' {
+			k++
+		}
+		if k == len(data) {
+			break // partial last line
+		}
+		out = append(out, data[:k])
+		data = data[k+1:]
+	}
+	return out
+}
+
+var _ = filepath.Join
