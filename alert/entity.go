@@ -381,6 +381,16 @@ func BuildEntities(mappings []Mapping, rows Rows, rowIdx []int) []Entity {
 	return out
 }
 
+// setDomainName splits DOMAIN\name at its first backslash into NTDomain
+// (unless already set or empty) and the identifier name.
+func (e *Entity) setDomainName(full, name string) {
+	i := strings.Index(full, `\`)
+	if e.Get("NTDomain") == "" && i > 0 {
+		e.set("NTDomain", full[:i])
+	}
+	e.set(name, full[i+1:])
+}
+
 // normalizeEntity fills derived identifiers (an account's Name, UPNSuffix
 // or NTDomain from FullName; a host's HostName and DnsDomain or NTDomain
 // from FullName; a file hash's Algorithm from its length) and reports
@@ -391,11 +401,7 @@ func normalizeEntity(e *Entity) bool {
 		if full := e.Get("FullName"); full != "" && e.Get("Name") == "" {
 			switch {
 			case strings.Contains(full, `\`):
-				i := strings.Index(full, `\`)
-				if e.Get("NTDomain") == "" && i > 0 {
-					e.set("NTDomain", full[:i])
-				}
-				e.set("Name", full[i+1:])
+				e.setDomainName(full, "Name")
 			case strings.Contains(full, "@"):
 				i := strings.LastIndex(full, "@")
 				e.set("Name", full[:i])
@@ -413,11 +419,7 @@ func normalizeEntity(e *Entity) bool {
 		if full := e.Get("FullName"); full != "" && e.Get("HostName") == "" {
 			switch {
 			case strings.Contains(full, `\`):
-				i := strings.Index(full, `\`)
-				if e.Get("NTDomain") == "" && i > 0 {
-					e.set("NTDomain", full[:i])
-				}
-				e.set("HostName", full[i+1:])
+				e.setDomainName(full, "HostName")
 			case strings.Contains(full, ".") && !looksNumeric(full):
 				i := strings.Index(full, ".")
 				e.set("HostName", full[:i])

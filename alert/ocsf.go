@@ -293,10 +293,7 @@ func WriteOCSF(w io.Writer, alerts []*Alert) error {
 	for _, a := range alerts {
 		out = append(out, OCSF(a))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := writeIndentedJSON(w, out); err != nil {
 		return fmt.Errorf("writing OCSF: %w", err)
 	}
 	return nil

@@ -198,13 +198,19 @@ func WriteJSON(w io.Writer, rep *Report) error {
 	for _, a := range rep.Suppressed {
 		d.Suppressed = append(d.Suppressed, a.Envelope())
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
+	if err := writeIndentedJSON(w, d); err != nil {
 		return fmt.Errorf("writing JSON report: %w", err)
 	}
 	return nil
+}
+
+// writeIndentedJSON writes v as JSON indented by two spaces, leaving <, >
+// and & unescaped.
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // WriteJSONL writes one SecurityAlert JSON object per line.

@@ -110,8 +110,14 @@ type builder struct {
 	r *Rule
 }
 
+// report records an error in the rule's Problems.
+func (b *builder) report(code, field, format string, args ...any) {
+	b.r.Problems = append(b.r.Problems, b.r.finding(Error, code, field, format, args...))
+}
+
+// problem reports a field whose YAML has the wrong shape.
 func (b *builder) problem(field string, format string, args ...any) {
-	b.r.Problems = append(b.r.Problems, b.r.finding(Error, "field-type", field, format, args...))
+	b.report("field-type", field, format, args...)
 }
 
 func (b *builder) mark(field string, n *ynode, keyPos Pos) {
@@ -135,6 +141,48 @@ func (b *builder) str(field string, n *ynode) string {
 	}
 	b.problem(field, "expected a string, found %s", n.kind)
 	return ""
+}
+
+// text reads a scalar as a string without surrounding white space.
+func (b *builder) text(field string, n *ynode) string {
+	return strings.TrimSpace(b.str(field, n))
+}
+
+// expect reports whether n has kind k. A null is an absent value (false,
+// no problem); any other kind is a problem "expected <what>, found <kind>".
+func (b *builder) expect(field string, n *ynode, k ykind, what string) bool {
+	if n.kind == k {
+		return true
+	}
+	if n.kind != yNull {
+		b.problem(field, "expected %s, found %s", what, n.kind)
+	}
+	return false
+}
+
+// fields calls each for every key of the mapping n, with the key's field
+// path (field.key) and value, after recording the key's position.
+func (b *builder) fields(field string, n *ynode, each func(k, f string, v *ynode)) {
+	for i, k := range n.keys {
+		f := field + "." + k
+		b.mark(f, n.vals[i], n.keyPos[i])
+		each(k, f, n.vals[i])
+	}
+}
+
+// mapItems records the position of every element of the sequence n and
+// calls each for those that are mappings, with their field path
+// (field[i]); any other element is a problem "expected <what>, found <kind>".
+func (b *builder) mapItems(field string, n *ynode, what string, each func(f string, it *ynode)) {
+	for i, it := range n.items {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		b.r.Pos[f] = it.pos
+		if it.kind != yMap {
+			b.problem(f, "expected %s, found %s", what, it.kind)
+			continue
+		}
+		each(f, it)
+	}
 }
 
 // strList reads a list of scalars; a single scalar is taken as a
@@ -188,7 +236,7 @@ func (b *builder) duration(field string, n *ynode) int64 {
 	}
 	d, err := ParseDuration(s)
 	if err != nil {
-		b.r.Problems = append(b.r.Problems, b.r.finding(Error, "duration-syntax", field, "%v", err))
+		b.report("duration-syntax", field, "%v", err)
 		return 0
 	}
 	return int64(d)
@@ -201,15 +249,15 @@ func (b *builder) fill(root *ynode) {
 		b.mark(key, n, root.keyPos[i])
 		switch key {
 		case "id":
-			r.ID = strings.TrimSpace(b.str(key, n))
+			r.ID = b.text(key, n)
 		case "name", "displayName":
-			r.Name = strings.TrimSpace(b.str(key, n))
+			r.Name = b.text(key, n)
 		case "description":
-			r.Description = strings.TrimSpace(b.str(key, n))
+			r.Description = b.text(key, n)
 		case "severity":
-			r.Severity = strings.TrimSpace(b.str(key, n))
+			r.Severity = b.text(key, n)
 		case "kind":
-			r.RawKind = strings.TrimSpace(b.str(key, n))
+			r.RawKind = b.text(key, n)
 			switch strings.ToLower(r.RawKind) {
 			case "scheduled":
 				r.Kind = Scheduled
@@ -217,7 +265,7 @@ func (b *builder) fill(root *ynode) {
 				r.Kind = NRT
 			default:
 				r.Kind = Scheduled
-				r.Problems = append(r.Problems, r.finding(Error, "kind", key, "unknown kind %q (want Scheduled or NRT); treated as Scheduled", r.RawKind))
+				b.report("kind", key, "unknown kind %q (want Scheduled or NRT); treated as Scheduled", r.RawKind)
 			}
 		case "requiredDataConnectors":
 			b.connectors(key, n)
@@ -229,14 +277,14 @@ func (b *builder) fill(root *ynode) {
 			s := b.str(key, n)
 			op, ok := ParseOperator(s)
 			if !ok {
-				r.Problems = append(r.Problems, r.finding(Error, "trigger-operator", key, "unknown trigger operator %q (want gt, lt, eq or ne)", s))
+				b.report("trigger-operator", key, "unknown trigger operator %q (want gt, lt, eq or ne)", s)
 			}
 			r.TriggerOperator = op
 		case "triggerThreshold":
-			s := strings.TrimSpace(b.str(key, n))
+			s := b.text(key, n)
 			v, err := strconv.Atoi(s)
 			if err != nil {
-				r.Problems = append(r.Problems, r.finding(Error, "trigger-threshold", key, "triggerThreshold %q is not an integer", s))
+				b.report("trigger-threshold", key, "triggerThreshold %q is not an integer", s)
 			}
 			r.TriggerThreshold = v
 		case "tactics":
@@ -252,25 +300,7 @@ func (b *builder) fill(root *ynode) {
 		case "alertDetailsOverride":
 			b.alertDetails(key, n)
 		case "eventGroupingSettings":
-			if n.kind == yMap {
-				for j, k := range n.keys {
-					f := key + "." + k
-					b.mark(f, n.vals[j], n.keyPos[j])
-					if k == "aggregationKind" {
-						v := strings.TrimSpace(b.str(f, n.vals[j]))
-						switch strings.ToLower(v) {
-						case "singlealert":
-							r.EventGrouping = SingleAlert
-						case "alertperresult":
-							r.EventGrouping = AlertPerResult
-						default:
-							r.Problems = append(r.Problems, r.finding(Error, "event-grouping", f, "unknown aggregationKind %q (want SingleAlert or AlertPerResult)", v))
-						}
-					}
-				}
-			} else if n.kind != yNull {
-				b.problem(key, "expected a mapping, found %s", n.kind)
-			}
+			b.eventGrouping(key, n)
 		case "suppressionEnabled":
 			r.SuppressionEnabled = b.boolean(key, n)
 		case "suppressionDuration":
@@ -278,9 +308,9 @@ func (b *builder) fill(root *ynode) {
 		case "incidentConfiguration":
 			b.incident(key, n)
 		case "version":
-			r.Version = strings.TrimSpace(b.str(key, n))
+			r.Version = b.text(key, n)
 		case "status":
-			r.Status = strings.TrimSpace(b.str(key, n))
+			r.Status = b.text(key, n)
 		case "metadata":
 			if m, ok := n.toAny().(map[string]any); ok {
 				r.Metadata = m
@@ -302,204 +332,157 @@ func trimAll(l []string) []string {
 	return out
 }
 
-func (b *builder) connectors(key string, n *ynode) {
-	if n.kind == yNull {
+func (b *builder) eventGrouping(key string, n *ynode) {
+	if !b.expect(key, n, yMap, "a mapping") {
 		return
 	}
-	if n.kind != ySeq {
-		b.problem(key, "expected a list of {connectorId, dataTypes}, found %s", n.kind)
-		return
-	}
-	for i, it := range n.items {
-		f := fmt.Sprintf("%s[%d]", key, i)
-		b.r.Pos[f] = it.pos
-		if it.kind != yMap {
-			b.problem(f, "expected a mapping with connectorId and dataTypes, found %s", it.kind)
-			continue
+	r := b.r
+	b.fields(key, n, func(k, f string, v *ynode) {
+		if k != "aggregationKind" {
+			return
 		}
+		kind := b.text(f, v)
+		switch strings.ToLower(kind) {
+		case "singlealert":
+			r.EventGrouping = SingleAlert
+		case "alertperresult":
+			r.EventGrouping = AlertPerResult
+		default:
+			b.report("event-grouping", f, "unknown aggregationKind %q (want SingleAlert or AlertPerResult)", kind)
+		}
+	})
+}
+
+func (b *builder) connectors(key string, n *ynode) {
+	if !b.expect(key, n, ySeq, "a list of {connectorId, dataTypes}") {
+		return
+	}
+	b.mapItems(key, n, "a mapping with connectorId and dataTypes", func(f string, it *ynode) {
 		var c DataConnector
-		for j, k := range it.keys {
-			ff := f + "." + k
-			b.mark(ff, it.vals[j], it.keyPos[j])
+		b.fields(f, it, func(k, ff string, v *ynode) {
 			switch k {
 			case "connectorId":
-				c.ConnectorID = strings.TrimSpace(b.str(ff, it.vals[j]))
+				c.ConnectorID = b.text(ff, v)
 			case "dataTypes":
-				c.DataTypes = trimAll(b.strList(ff, it.vals[j]))
+				c.DataTypes = trimAll(b.strList(ff, v))
 			}
-		}
+		})
 		b.r.RequiredDataConnectors = append(b.r.RequiredDataConnectors, c)
-	}
+	})
 }
 
 func (b *builder) entityMappings(key string, n *ynode) {
-	if n.kind == yNull {
+	if !b.expect(key, n, ySeq, "a list of entity mappings") {
 		return
 	}
-	if n.kind != ySeq {
-		b.problem(key, "expected a list of entity mappings, found %s", n.kind)
-		return
-	}
-	for i, it := range n.items {
-		f := fmt.Sprintf("%s[%d]", key, i)
-		b.r.Pos[f] = it.pos
-		if it.kind != yMap {
-			b.problem(f, "expected a mapping with entityType and fieldMappings, found %s", it.kind)
-			continue
-		}
+	b.mapItems(key, n, "a mapping with entityType and fieldMappings", func(f string, it *ynode) {
 		var m EntityMapping
-		for j, k := range it.keys {
-			ff := f + "." + k
-			v := it.vals[j]
-			b.mark(ff, v, it.keyPos[j])
+		b.fields(f, it, func(k, ff string, v *ynode) {
 			switch k {
 			case "entityType":
-				m.EntityType = strings.TrimSpace(b.str(ff, v))
+				m.EntityType = b.text(ff, v)
 			case "fieldMappings":
-				if v.kind != ySeq {
-					if v.kind != yNull {
-						b.problem(ff, "expected a list of {identifier, columnName}, found %s", v.kind)
-					}
-					continue
+				if !b.expect(ff, v, ySeq, "a list of {identifier, columnName}") {
+					return
 				}
-				for x, fm := range v.items {
-					fx := fmt.Sprintf("%s[%d]", ff, x)
-					b.r.Pos[fx] = fm.pos
-					if fm.kind != yMap {
-						b.problem(fx, "expected a mapping with identifier and columnName, found %s", fm.kind)
-						continue
-					}
+				b.mapItems(ff, v, "a mapping with identifier and columnName", func(fx string, fm *ynode) {
 					var m2 FieldMapping
-					for y, kk := range fm.keys {
-						fy := fx + "." + kk
-						b.mark(fy, fm.vals[y], fm.keyPos[y])
+					b.fields(fx, fm, func(kk, fy string, vv *ynode) {
 						switch kk {
 						case "identifier":
-							m2.Identifier = strings.TrimSpace(b.str(fy, fm.vals[y]))
+							m2.Identifier = b.text(fy, vv)
 						case "columnName":
-							m2.ColumnName = strings.TrimSpace(b.str(fy, fm.vals[y]))
+							m2.ColumnName = b.text(fy, vv)
 						}
-					}
+					})
 					m.FieldMappings = append(m.FieldMappings, m2)
-				}
+				})
 			}
-		}
+		})
 		b.r.EntityMappings = append(b.r.EntityMappings, m)
-	}
+	})
 }
 
 func (b *builder) customDetails(key string, n *ynode) {
-	if n.kind == yNull {
+	if !b.expect(key, n, yMap, "a mapping of key: column") {
 		return
 	}
-	if n.kind != yMap {
-		b.problem(key, "expected a mapping of key: column, found %s", n.kind)
-		return
-	}
-	for i, k := range n.keys {
-		f := key + "." + k
-		b.mark(f, n.vals[i], n.keyPos[i])
-		b.r.CustomDetails = append(b.r.CustomDetails, CustomDetail{Key: k, Column: strings.TrimSpace(b.str(f, n.vals[i]))})
-	}
+	b.fields(key, n, func(k, f string, v *ynode) {
+		b.r.CustomDetails = append(b.r.CustomDetails, CustomDetail{Key: k, Column: b.text(f, v)})
+	})
 }
 
 func (b *builder) alertDetails(key string, n *ynode) {
-	if n.kind == yNull {
-		return
-	}
-	if n.kind != yMap {
-		b.problem(key, "expected a mapping, found %s", n.kind)
+	if !b.expect(key, n, yMap, "a mapping") {
 		return
 	}
 	a := &AlertDetailsOverride{}
-	for i, k := range n.keys {
-		f := key + "." + k
-		v := n.vals[i]
-		b.mark(f, v, n.keyPos[i])
+	b.fields(key, n, func(k, f string, v *ynode) {
 		switch k {
 		case "alertDisplayNameFormat":
-			a.DisplayNameFormat = strings.TrimSpace(b.str(f, v))
+			a.DisplayNameFormat = b.text(f, v)
 		case "alertDescriptionFormat":
-			a.DescriptionFormat = strings.TrimSpace(b.str(f, v))
+			a.DescriptionFormat = b.text(f, v)
 		case "alertTacticsColumnName":
-			a.TacticsColumn = strings.TrimSpace(b.str(f, v))
+			a.TacticsColumn = b.text(f, v)
 		case "alertSeverityColumnName":
-			a.SeverityColumn = strings.TrimSpace(b.str(f, v))
+			a.SeverityColumn = b.text(f, v)
 		case "alertDynamicProperties":
-			if v.kind != ySeq {
-				if v.kind != yNull {
-					b.problem(f, "expected a list of {alertProperty, value}, found %s", v.kind)
-				}
-				continue
+			if !b.expect(f, v, ySeq, "a list of {alertProperty, value}") {
+				return
 			}
-			for x, it := range v.items {
-				fx := fmt.Sprintf("%s[%d]", f, x)
-				b.r.Pos[fx] = it.pos
-				if it.kind != yMap {
-					b.problem(fx, "expected a mapping, found %s", it.kind)
-					continue
-				}
+			b.mapItems(f, v, "a mapping", func(fx string, it *ynode) {
 				var dp DynamicProperty
 				if p := it.get("alertProperty"); p != nil {
-					dp.AlertProperty = strings.TrimSpace(b.str(fx+".alertProperty", p))
+					dp.AlertProperty = b.text(fx+".alertProperty", p)
 				}
 				if p := it.get("value"); p != nil {
-					dp.Value = strings.TrimSpace(b.str(fx+".value", p))
+					dp.Value = b.text(fx+".value", p)
 				}
 				a.DynamicProperties = append(a.DynamicProperties, dp)
-			}
+			})
 		}
-	}
+	})
 	b.r.AlertDetailsOverride = a
 }
 
 func (b *builder) incident(key string, n *ynode) {
-	if n.kind == yNull {
-		return
-	}
-	if n.kind != yMap {
-		b.problem(key, "expected a mapping, found %s", n.kind)
+	if !b.expect(key, n, yMap, "a mapping") {
 		return
 	}
 	ic := &IncidentConfiguration{}
-	for i, k := range n.keys {
-		f := key + "." + k
-		v := n.vals[i]
-		b.mark(f, v, n.keyPos[i])
+	b.fields(key, n, func(k, f string, v *ynode) {
 		switch k {
 		case "createIncident":
 			ic.CreateIncident = b.boolean(f, v)
 		case "groupingConfiguration":
-			if v.kind != yMap {
-				if v.kind != yNull {
-					b.problem(f, "expected a mapping, found %s", v.kind)
-				}
-				continue
+			if b.expect(f, v, yMap, "a mapping") {
+				ic.Grouping = b.grouping(f, v)
 			}
-			g := &GroupingConfiguration{}
-			for j, kk := range v.keys {
-				ff := f + "." + kk
-				vv := v.vals[j]
-				b.mark(ff, vv, v.keyPos[j])
-				switch kk {
-				case "enabled":
-					g.Enabled = b.boolean(ff, vv)
-				case "reopenClosedIncident":
-					g.ReopenClosedIncident = b.boolean(ff, vv)
-				case "lookbackDuration":
-					g.LookbackDuration = durationOf(b.duration(ff, vv))
-				case "matchingMethod":
-					g.MatchingMethod = strings.TrimSpace(b.str(ff, vv))
-				case "groupByEntities":
-					g.GroupByEntities = trimAll(b.strList(ff, vv))
-				case "groupByAlertDetails":
-					g.GroupByAlertDetails = trimAll(b.strList(ff, vv))
-				case "groupByCustomDetails":
-					g.GroupByCustomDetails = trimAll(b.strList(ff, vv))
-				}
-			}
-			ic.Grouping = g
 		}
-	}
+	})
 	b.r.IncidentConfiguration = ic
+}
+
+func (b *builder) grouping(key string, n *ynode) *GroupingConfiguration {
+	g := &GroupingConfiguration{}
+	b.fields(key, n, func(k, f string, v *ynode) {
+		switch k {
+		case "enabled":
+			g.Enabled = b.boolean(f, v)
+		case "reopenClosedIncident":
+			g.ReopenClosedIncident = b.boolean(f, v)
+		case "lookbackDuration":
+			g.LookbackDuration = durationOf(b.duration(f, v))
+		case "matchingMethod":
+			g.MatchingMethod = b.text(f, v)
+		case "groupByEntities":
+			g.GroupByEntities = trimAll(b.strList(f, v))
+		case "groupByAlertDetails":
+			g.GroupByAlertDetails = trimAll(b.strList(f, v))
+		case "groupByCustomDetails":
+			g.GroupByCustomDetails = trimAll(b.strList(f, v))
+		}
+	})
+	return g
 }

@@ -18,6 +18,8 @@ type part struct {
 
 	// Fast chunks only (generic jobs carry rep).
 	lines     int // lines in the chunk
+	fast      int // lines decoded by the fast path
+	fallbacks int // lines handed to the generic decoder
 	read      int
 	nonAct    map[string]int
 	skipped   map[string]int

@@ -63,6 +63,18 @@ type Options struct {
 // Options.Strict is set and a record was skipped. The report is returned in
 // every case.
 func Load(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, error) {
+	t, rep, _, err := load(ctx, paths, cols, opts)
+	return t, rep, err
+}
+
+// stats counts how lines were decoded.
+type stats struct {
+	fast      int // lines decoded by the fast path
+	fallbacks int // lines handed to the generic decoder
+}
+
+func load(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, stats, error) {
+	var st stats
 	rep := &source.Report{
 		Formats:     map[string]int{},
 		Skipped:     map[string]int{},
@@ -71,26 +83,28 @@ func Load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 	}
 	cfg, err := newConfig(cols, opts)
 	if err != nil {
-		return nil, rep, err
+		return nil, rep, st, err
 	}
 	files, err := source.Expand(paths)
 	if err != nil {
-		return nil, rep, err
+		return nil, rep, st, err
 	}
 	l := &loader{cfg: cfg, rep: rep}
 	if cfg.dedupe {
 		l.dedupe = newDeduper(opts.DedupeWindow)
 	}
 	l.startBatch()
-	if err := l.run(ctx, files); err != nil {
-		return nil, rep, err
+	err = l.run(ctx, files)
+	st = l.stats
+	if err != nil {
+		return nil, rep, st, err
 	}
 	l.flush()
 	t, err := exec.NewMemTable(cfg.schema, l.batches...)
 	if err != nil {
-		return nil, rep, fmt.Errorf("scan: %w", err)
+		return nil, rep, st, fmt.Errorf("scan: %w", err)
 	}
-	return t, rep, nil
+	return t, rep, st, nil
 }
 
 // jobKind says what a worker does with a job.
@@ -121,6 +135,7 @@ type loader struct {
 	rep    *source.Report
 	dedupe *deduper
 
+	stats    stats
 	lineBase int // lines of the current file merged so far
 	cur      []colData
 	curN     int
@@ -445,10 +460,13 @@ func (w *worker) chunk(path string, data []byte) *part {
 		}
 		switch w.dec.decode(body) {
 		case resRow:
+			p.fast++
 			p.addRecord(cfg, &w.dec.rec, &w.in, &w.keyBuf)
 		case resNonActivity:
+			p.fast++
 			p.nonActivity(w.dec.table)
 		default:
+			p.fallbacks++
 			if err := w.fallback(p, path, raw, line); err != nil {
 				p.err = err
 				return p
@@ -568,6 +586,8 @@ func (l *loader) merge(j *job) error {
 		return p.err
 	}
 	rep.Read += p.read
+	l.stats.fast += p.fast
+	l.stats.fallbacks += p.fallbacks
 	for k, v := range p.nonAct {
 		rep.NonActivity[k] += v
 	}

@@ -181,6 +181,11 @@ func TestGeneratedMatchesGeneric(t *testing.T) {
 	path := writeGen(t, dir, 3000, 7)
 	for _, cols := range projections {
 		same(t, []string{path}, cols, Options{})
+		// Generated rows never need the generic decoder.
+		_, _, st, err := load(context.Background(), []string{path}, cols, Options{ChunkBytes: 100000})
+		if err != nil || st.fallbacks != 0 || st.fast != 3000 {
+			t.Errorf("cols %v: %+v, %v", cols, st, err)
+		}
 	}
 	// Small chunks and batches: chunk boundaries fall everywhere, lines are
 	// longer than chunks.

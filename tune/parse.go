@@ -627,27 +627,15 @@ func (p *yparser) matchValues(c *Cond, e kv) {
 	c.Values, c.ValuePos = vals, poss
 }
 
+// windowKeys and scheduleKeys are the keys of window and schedule tests,
+// the two that timeKeys returns first.
 var windowKeys = []string{"from", "to", "zone"}
 
 func (p *yparser) window(c *Cond, n ast.Node) {
 	c.Kind = CondWindow
-	kvs, ok := p.mapping(n, "window")
+	fromKV, toKV, ok := p.timeKeys(c, n, "window", windowKeys)
 	if !ok {
 		return
-	}
-	var fromKV, toKV *kv
-	for i, e := range kvs {
-		switch e.key {
-		case "from":
-			fromKV = &kvs[i]
-		case "to":
-			toKV = &kvs[i]
-		case "zone":
-			c.Zone, _ = p.scalar(e.val, "zone")
-			c.ZonePos = p.pos(e.val)
-		default:
-			p.unknownKey(e, windowKeys)
-		}
 	}
 	loc, ok := p.zone(c)
 	if !ok {
@@ -675,6 +663,30 @@ func (p *yparser) window(c *Cond, n ast.Node) {
 	if !c.From.Before(c.To) {
 		p.errorf(p.pos(toKV.val), "bad-value", "window ends (%s) before it starts (%s)", c.ToText, c.FromText)
 	}
+}
+
+// timeKeys reads the mapping of a window or schedule test (what) whose keys
+// are keys: the entries of keys[0] and keys[1] (nil when absent), and zone,
+// which it sets on c. ok is false when n is not a mapping.
+func (p *yparser) timeKeys(c *Cond, n ast.Node, what string, keys []string) (first, second *kv, ok bool) {
+	kvs, ok := p.mapping(n, what)
+	if !ok {
+		return nil, nil, false
+	}
+	for i, e := range kvs {
+		switch e.key {
+		case keys[0]:
+			first = &kvs[i]
+		case keys[1]:
+			second = &kvs[i]
+		case "zone":
+			c.Zone, _ = p.scalar(e.val, "zone")
+			c.ZonePos = p.pos(e.val)
+		default:
+			p.unknownKey(e, keys)
+		}
+	}
+	return first, second, true
 }
 
 func (p *yparser) zone(c *Cond) (*time.Location, bool) {
@@ -729,23 +741,9 @@ var scheduleKeys = []string{"days", "hours", "zone"}
 
 func (p *yparser) schedule(c *Cond, n ast.Node) {
 	c.Kind = CondSchedule
-	kvs, ok := p.mapping(n, "schedule")
+	daysKV, hoursKV, ok := p.timeKeys(c, n, "schedule", scheduleKeys)
 	if !ok {
 		return
-	}
-	var daysKV, hoursKV *kv
-	for i, e := range kvs {
-		switch e.key {
-		case "days":
-			daysKV = &kvs[i]
-		case "hours":
-			hoursKV = &kvs[i]
-		case "zone":
-			c.Zone, _ = p.scalar(e.val, "zone")
-			c.ZonePos = p.pos(e.val)
-		default:
-			p.unknownKey(e, scheduleKeys)
-		}
 	}
 	p.zone(c)
 	if daysKV == nil && hoursKV == nil {

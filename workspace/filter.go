@@ -19,24 +19,19 @@ type RowFilter func(table string, b *batch.Batch) (keep []bool, err error)
 // hands the query only the columns it asked for.
 //
 // Each row in a time scope is judged once: the first scan with a given
-// time scope reads the table within that scope, filters it and keeps the
-// surviving rows, and later scans with the same scope (a join reading the
-// table twice) replay them. So a filter that counts what it removes
-// counts every row once per run, and only rows the query could see.
+// time scope that finds rows reads the table within that scope, filters
+// it and keeps the surviving rows, and later scans with the same scope (a
+// join reading the table twice) replay them. So a filter that counts what
+// it removes counts every row once per run, and only rows the query could
+// see. A scan that finds no rows at all (such as a dry run that only
+// records the columns a query needs) is not remembered.
 type filteredTable struct {
 	name   string
 	inner  exec.Table
 	filter RowFilter
 
 	mu    sync.Mutex
-	cache map[string]*filteredRows
-}
-
-// filteredRows are the rows of one time scope that the filter kept.
-type filteredRows struct {
-	once    sync.Once
-	batches []*batch.Batch
-	err     error
+	cache map[string][]*batch.Batch
 }
 
 // WithInputFilter returns a copy of w whose tables pass through f. The
@@ -46,7 +41,7 @@ func (w *Workspace) WithInputFilter(f RowFilter) *Workspace {
 	c := *w
 	c.Tables = make(map[string]exec.Table, len(w.Tables))
 	for name, t := range w.Tables {
-		c.Tables[name] = &filteredTable{name: name, inner: t, filter: f, cache: map[string]*filteredRows{}}
+		c.Tables[name] = &filteredTable{name: name, inner: t, filter: f, cache: map[string][]*batch.Batch{}}
 	}
 	return &c
 }
@@ -63,18 +58,22 @@ func (t *filteredTable) Scan(ctx context.Context, req exec.ScanRequest, emit fun
 		key = fmt.Sprintf("%s\x00%d\x00%d", ts.Column, ts.From.UnixNano(), ts.To.UnixNano())
 	}
 	t.mu.Lock()
-	fr, ok := t.cache[key]
+	batches, ok := t.cache[key]
 	if !ok {
-		fr = &filteredRows{}
-		t.cache[key] = fr
+		var judged bool
+		var err error
+		batches, judged, err = t.load(ctx, req.Time)
+		if err != nil {
+			t.mu.Unlock()
+			return err
+		}
+		if judged {
+			t.cache[key] = batches
+		}
 	}
 	t.mu.Unlock()
-	fr.once.Do(func() { fr.batches, fr.err = t.load(ctx, req.Time) })
-	if fr.err != nil {
-		return fr.err
-	}
 	schema := t.inner.Schema()
-	for _, b := range fr.batches {
+	for _, b := range batches {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -89,14 +88,17 @@ func (t *filteredTable) Scan(ctx context.Context, req exec.ScanRequest, emit fun
 }
 
 // load reads every column of the rows within scope (all rows when scope
-// is nil) and returns those the filter keeps.
-func (t *filteredTable) load(ctx context.Context, scope *exec.TimeScope) ([]*batch.Batch, error) {
+// is nil) and returns those the filter keeps, and whether the filter saw
+// any row.
+func (t *filteredTable) load(ctx context.Context, scope *exec.TimeScope) ([]*batch.Batch, bool, error) {
 	var out []*batch.Batch
+	judged := false
 	err := t.inner.Scan(ctx, exec.ScanRequest{Time: scope}, func(b *batch.Batch) error {
 		b = compact(b, inScope(b, scope))
 		if b.Len == 0 {
 			return nil
 		}
+		judged = true
 		keep, err := t.filter(t.name, b)
 		if err != nil {
 			return err
@@ -108,9 +110,9 @@ func (t *filteredTable) load(ctx context.Context, scope *exec.TimeScope) ([]*bat
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("filtering table %s: %w", t.name, err)
+		return nil, false, fmt.Errorf("filtering table %s: %w", t.name, err)
 	}
-	return out, nil
+	return out, judged, nil
 }
 
 // inScope marks the rows of b whose time-scope column lies in the scope,

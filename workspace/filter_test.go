@@ -99,3 +99,43 @@ func TestInputFilterJudgesEachRowOnce(t *testing.T) {
 		t.Errorf("second copy's filter saw %d rows, want 3", seen["rows"])
 	}
 }
+
+// silentFirst emits nothing on its first scan, as a file-backed table does
+// during the dry run that records the columns a query needs.
+type silentFirst struct {
+	exec.Table
+	scans int
+}
+
+func (s *silentFirst) Scan(ctx context.Context, req exec.ScanRequest, emit func(*batch.Batch) error) error {
+	s.scans++
+	if s.scans == 1 {
+		return nil
+	}
+	return s.Table.Scan(ctx, req, emit)
+}
+
+// TestInputFilterForgetsEmptyScans checks that a scan that found no rows
+// is not replayed to later scans of the same scope.
+func TestInputFilterForgetsEmptyScans(t *testing.T) {
+	ws := New()
+	ws.SetTable("T", &silentFirst{Table: eventsTable(t)})
+	judged := 0
+	filtered := ws.WithInputFilter(func(table string, b *batch.Batch) ([]bool, error) {
+		judged += b.Len
+		return nil, nil
+	})
+	base := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	for i, want := range []int64{0, 6, 6} {
+		res, err := filtered.Run(context.Background(), "T | count", base, base.Add(5*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Row(0)[0].I; got != want {
+			t.Errorf("run %d: count %d, want %d", i, got, want)
+		}
+	}
+	if judged != 6 {
+		t.Errorf("the filter judged %d rows, want each of the 6 once", judged)
+	}
+}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"kqlhunt/kql/funcs"
 	"kqlhunt/kql/syntax"
@@ -43,6 +44,24 @@ func ResultType(f *funcs.Func, args []types.Type) (types.Type, error) {
 
 // FuncNames returns the names of the built-in functions, for suggestions.
 func FuncNames() []string { return funcs.Names() }
+
+// partsDateTime reads the datetime(year, month, day[, hour, minute,
+// second]) form.
+func partsDateTime(raw string) (int64, bool) {
+	parts := strings.Split(raw, ",")
+	if len(parts) < 3 || len(parts) > 6 {
+		return 0, false
+	}
+	var n [6]int64
+	for i, p := range parts {
+		v, ok := types.ParseLong(strings.TrimSpace(p))
+		if !ok {
+			return 0, false
+		}
+		n[i] = v
+	}
+	return types.MakeDateTime(n[0], n[1], n[2], n[3], n[4], float64(n[5]))
+}
 
 // unquote removes one pair of surrounding quotes, as in datetime("...").
 func unquote(s string) string {
@@ -92,6 +111,9 @@ func LiteralValue(l *syntax.Literal) (types.Value, error) {
 	case syntax.LitDateTime:
 		ticks, err := types.ParseDateTime(unquote(l.Raw))
 		if err != nil {
+			if t, ok := partsDateTime(l.Raw); ok {
+				return types.NewDateTime(t), nil
+			}
 			return types.Value{}, fmt.Errorf("invalid datetime literal %q: %w", l.Raw, err)
 		}
 		return types.NewDateTime(ticks), nil

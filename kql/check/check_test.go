@@ -209,3 +209,25 @@ func TestInfoTypesAndSchemas(t *testing.T) {
 		t.Errorf("a does not resolve to a column: %+v", sym)
 	}
 }
+
+// FuzzCheck checks that no query text makes the checker panic.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{
+		`T | where a > 1 | summarize count() by b`,
+		`let f = (x:long) { x * 2 }; T | project y = f(a)`,
+		`T | join kind=leftouter (U | project a, c) on $left.a == $right.a`,
+		`union isfuzzy=true T, Nope | project a, zz`,
+		`T | mv-expand d | parse b with "x" y:long | evaluate bag_unpack(d)`,
+		`let g = (tab:(*)) { tab | count }; T | invoke g()`,
+	} {
+		f.Add(s)
+	}
+	env := testEnv()
+	f.Fuzz(func(t *testing.T, src string) {
+		q, err := syntax.Parse("q", src, nil)
+		if err != nil || q == nil {
+			return
+		}
+		_, _ = Check(syntax.NewFile("q", src), q, env)
+	})
+}

@@ -15,21 +15,54 @@ func (c *checker) evaluateX(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) 
 	fuzzy := in != nil && in.Open
 	switch name {
 	case "pivot":
+		// The pivoted value columns depend on the data; the key columns
+		// are the listed ones, or all but the pivot and aggregated ones.
 		rs := &rowScope{schema: in, fuzzy: fuzzy}
+		used := map[string]bool{}
+		var keys []string
+		explicit := false
 		for i, a := range op.Call.Args {
 			if i == 1 {
 				if call := aggCall(a); call != nil {
 					if f := LookupFunc(call.Fun.Name); f != nil && f.Kind == funcs.Aggregate {
 						c.expr(a, sc, &rowScope{schema: in, agg: true, fuzzy: fuzzy})
+						walkExpr(a, func(x syntax.Expr) {
+							if id, ok := x.(*syntax.Ident); ok {
+								used[id.Name] = true
+							}
+						})
 						continue
 					}
 				}
 			}
 			c.expr(a, sc, rs)
+			if i == 0 {
+				used[ExprName(a)] = true
+				continue
+			}
+			explicit = true
+			keys = append(keys, ExprName(a))
 		}
-		return &batch.Schema{Open: true}, true
+		out := &batch.Schema{Open: true}
+		if in == nil {
+			return out, true
+		}
+		if explicit {
+			for _, k := range keys {
+				if i := in.Index(k); i >= 0 {
+					out.Fields = append(out.Fields, in.Fields[i])
+				}
+			}
+			return out, true
+		}
+		for _, f := range in.Fields {
+			if !used[f.Name] {
+				out.Fields = append(out.Fields, f)
+			}
+		}
+		return out, true
 	case "active_users_count", "activity_counts_metrics", "rolling_percentile", "sliding_window_counts",
-		"activity_engagement", "activity_metrics", "basket", "sequence_detect":
+		"activity_engagement", "activity_metrics", "basket", "sequence_detect", "funnel_sequence_completion":
 		rs := &rowScope{schema: in, fuzzy: fuzzy}
 		for _, a := range op.Call.Args {
 			c.expr(a, sc, rs)

@@ -136,6 +136,7 @@ var execCases = []execCase{
 	{name: "dynamic-access", q: tData + `T | where isnotnull(d) | project k = tostring(d.k), n = d["n"], e = d[0]`, rows: []string{"v1|1|null", "v2|null|null", "|null|1", "|5|null"}},
 	{name: "now-ago", q: `print now() - ago(1h)`, rows: []string{"01:00:00"}},
 	{name: "iff", q: tData + `T | project r = iff(a > 2, "big", "small")`, rows: []string{"small", "small", "big", "big", "small"}},
+	{name: "datetime-parts", q: `print datetime(2025, 6, 14), datetime("2024-01-02")`, rows: []string{"2025-06-14T00:00:00.0000000Z|2024-01-02T00:00:00.0000000Z"}},
 	{name: "datetime-arith", q: `print datetime(2024-01-01) + 1d, datetime(2024-01-02) - datetime(2024-01-01)`, rows: []string{"2024-01-02T00:00:00.0000000Z|1.00:00:00"}},
 }
 

@@ -3,8 +3,11 @@ package exec
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
+	"sync"
 
 	"kqlhunt/batch"
 	"kqlhunt/kql/check"
@@ -337,15 +340,43 @@ func (n *summarizeNode) newGroup(keys []types.Value) *group {
 	return g
 }
 
+// aggPartition is the hash table of one summarize partition: rows are
+// split between partitions by a hash of their group key, so partitions
+// never share a group and can be filled in parallel.
+type aggPartition struct {
+	index   map[string]int
+	groups  []*group
+	used    int64
+	keyBuf  []byte
+	keyVals []types.Value
+	args    [][]types.Value
+}
+
+// summarizePartitions is the number of partitions (and goroutines) used
+// when summarize has group keys.
+const summarizePartitions = 2
+
 func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) error {
 	mem := n.p.q.mem
-	index := map[string]int{}
-	var groups []*group
-	var used int64
-	defer func() { mem.release(used) }()
-	var keyBuf []byte
 	nk := len(n.keys)
-	keyVals := make([]types.Value, nk)
+	nparts := 1
+	if nk > 0 {
+		nparts = summarizePartitions
+	}
+	parts := make([]*aggPartition, nparts)
+	for i := range parts {
+		pt := &aggPartition{index: map[string]int{}, keyVals: make([]types.Value, nk), args: make([][]types.Value, len(n.col.slots))}
+		for j, s := range n.col.slots {
+			pt.args[j] = make([]types.Value, len(s.args))
+		}
+		parts[i] = pt
+	}
+	defer func() {
+		for _, pt := range parts {
+			mem.release(pt.used)
+		}
+	}()
+	seed := maphash.MakeSeed()
 	err := n.in.Run(ctx, func(b *batch.Batch) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -369,52 +400,33 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 				argCols[i][j] = c
 			}
 		}
-		args := make([][]types.Value, len(n.col.slots))
-		for i, s := range n.col.slots {
-			args[i] = make([]types.Value, len(s.args))
-		}
-		for r := 0; r < b.Len; r++ {
-			keyBuf = keyBuf[:0]
-			for _, kc := range keyCols {
-				keyBuf = appendColumnKey(keyBuf, kc, r)
-			}
-			gi, ok := index[string(keyBuf)]
-			if !ok {
-				for i, kc := range keyCols {
-					keyVals[i] = valueAt(kc, r)
-				}
-				gi = len(groups)
-				kv := append([]types.Value(nil), keyVals...)
-				index[string(keyBuf)] = gi
-				groups = append(groups, n.newGroup(kv))
-				sz := int64(len(keyBuf)*2+96) + int64(len(n.col.slots))*64
-				used += sz
-				if err := mem.add(sz, "summarize"); err != nil {
+		if nparts == 1 || b.Len < 1024 {
+			// Small batches: one goroutine, rows routed by hash.
+			for pi, pt := range parts {
+				if err := n.fill(pt, pi, nparts, seed, b.Len, keyCols, argCols); err != nil {
 					return err
 				}
 			}
-			g := groups[gi]
-			for i, s := range n.col.slots {
-				for j := range s.args {
-					args[i][j] = valueAt(argCols[i][j], r)
-				}
-				if s.arg != nil {
-					if updateArg(&g.rows[i], args[i], s.arg.max) {
-						sz := int64(len(args[i])) * 48
-						used += sz
-						if err := mem.add(sz, "summarize"); err != nil {
-							return err
-						}
-					}
-					continue
-				}
-				g.aggs[i].Add(args[i])
-			}
+			return nil
 		}
-		return nil
+		errs := make([]error, nparts)
+		var wg sync.WaitGroup
+		for pi, pt := range parts {
+			wg.Add(1)
+			go func(pi int, pt *aggPartition) {
+				defer wg.Done()
+				errs[pi] = n.fill(pt, pi, nparts, seed, b.Len, keyCols, argCols)
+			}(pi, pt)
+		}
+		wg.Wait()
+		return errors.Join(errs...)
 	})
 	if err != nil {
 		return err
+	}
+	var groups []*group
+	for _, pt := range parts {
+		groups = append(groups, pt.groups...)
 	}
 	if len(groups) == 0 && nk == 0 {
 		groups = append(groups, n.newGroup(nil))
@@ -484,6 +496,55 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 		}
 		if err := emit(out); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// fill feeds the rows of one batch whose key hashes to partition pi into
+// that partition's groups.
+func (n *summarizeNode) fill(pt *aggPartition, pi, nparts int, seed maphash.Seed, rows int, keyCols []*batch.Column, argCols [][]*batch.Column) error {
+	mem := n.p.q.mem
+	for r := 0; r < rows; r++ {
+		pt.keyBuf = pt.keyBuf[:0]
+		for _, kc := range keyCols {
+			pt.keyBuf = appendColumnKey(pt.keyBuf, kc, r)
+		}
+		if nparts > 1 && int(maphash.Bytes(seed, pt.keyBuf)%uint64(nparts)) != pi {
+			continue
+		}
+		gi, ok := pt.index[string(pt.keyBuf)]
+		if !ok {
+			for i, kc := range keyCols {
+				pt.keyVals[i] = valueAt(kc, r)
+			}
+			gi = len(pt.groups)
+			kv := append([]types.Value(nil), pt.keyVals...)
+			pt.index[string(pt.keyBuf)] = gi
+			pt.groups = append(pt.groups, n.newGroup(kv))
+			sz := int64(len(pt.keyBuf)*2+96) + int64(len(n.col.slots))*64
+			pt.used += sz
+			if err := mem.add(sz, "summarize"); err != nil {
+				return err
+			}
+		}
+		g := pt.groups[gi]
+		for i, s := range n.col.slots {
+			args := pt.args[i]
+			for j := range s.args {
+				args[j] = valueAt(argCols[i][j], r)
+			}
+			if s.arg != nil {
+				if updateArg(&g.rows[i], args, s.arg.max) {
+					sz := int64(len(args)) * 48
+					pt.used += sz
+					if err := mem.add(sz, "summarize"); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			g.aggs[i].Add(args)
 		}
 	}
 	return nil

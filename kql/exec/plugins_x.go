@@ -33,6 +33,8 @@ var plugins = map[string]pluginPlanner{
 	"activity_engagement":     planActivityEngagement,
 	"activity_metrics":        planActivityMetrics,
 	"sequence_detect":         planSequenceDetect,
+
+	"funnel_sequence_completion": planFunnelSequenceCompletion,
 }
 
 // pluginArgs splits a plugin call's arguments into positional ones and

@@ -193,3 +193,192 @@ func planSequenceDetect(p *planner, op *syntax.EvaluateOp, in Node) (Node, error
 		return emit(ob)
 	}}, nil
 }
+
+// planFunnelSequenceCompletion counts, per Step window from Start to End
+// and per maximal period, the distinct ids that went through the first
+// k states of Sequence (in time order, the whole chain within the period,
+// starting in the window), for each k.
+func planFunnelSequenceCompletion(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	args := op.Call.Args
+	if len(args) != 8 {
+		return nil, p.errorf(op.Call, "funnel_sequence_completion(IdColumn, TimelineColumn, Start, End, Step, StateColumn, Sequence, MaxSequenceStepWindows) takes eight arguments")
+	}
+	inS := in.Schema()
+	c := p.compiler(inS)
+	idE, err := c.compile(args[0])
+	if err != nil {
+		return nil, err
+	}
+	tsE, err := c.compile(args[1])
+	if err != nil {
+		return nil, err
+	}
+	stE, err := c.compile(args[5])
+	if err != nil {
+		return nil, err
+	}
+	var lim [3]int64
+	for i, a := range args[2:5] {
+		v, err := p.constArg(a)
+		if err != nil {
+			return nil, err
+		}
+		if !intFamily(v.Type) || v.IsNull() || (i == 2 && v.I <= 0) {
+			return nil, p.errorf(a, "funnel_sequence_completion(): Start and End must be datetimes and Step a positive timespan")
+		}
+		lim[i] = v.I
+	}
+	start, end, stepW := lim[0], lim[1], lim[2]
+	seqV, err := p.constArg(args[6])
+	if err != nil {
+		return nil, err
+	}
+	seqArr, ok := seqV.D.([]any)
+	if seqV.Type != types.Dynamic || !ok || len(seqArr) == 0 {
+		return nil, p.errorf(args[6], "funnel_sequence_completion(): Sequence must be a non-empty dynamic array")
+	}
+	var seq []string
+	for _, s := range seqArr {
+		seq = append(seq, types.DynamicToString(s))
+	}
+	perV, err := p.constArg(args[7])
+	if err != nil {
+		return nil, err
+	}
+	perArr, ok := perV.D.([]any)
+	if perV.Type != types.Dynamic || !ok || len(perArr) == 0 {
+		return nil, p.errorf(args[7], "funnel_sequence_completion(): MaxSequenceStepWindows must be a non-empty dynamic array of timespans")
+	}
+	var periods []int64
+	for _, x := range perArr {
+		v := types.ToTimeSpan(types.FromDynamic(x))
+		if v.IsNull() {
+			return nil, p.errorf(args[7], "funnel_sequence_completion(): %v is not a timespan", types.DynamicToString(x))
+		}
+		periods = append(periods, v.I)
+	}
+	tsName := check.ExprName(args[1])
+	stName := check.ExprName(args[5])
+	if stName == "" || stName == tsName {
+		stName = "State"
+	}
+	out := &batch.Schema{Fields: []batch.Field{{Name: tsName, Type: tsE.t}, {Name: stName, Type: types.String},
+		{Name: "Period", Type: types.TimeSpan}, {Name: "dcount", Type: types.Long}}}
+	return &funcNode{schema: out, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		b, used, err := drain(ctx, in, p.q.mem, "funnel_sequence_completion")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		idc, err := idE.run(b)
+		if err != nil {
+			return err
+		}
+		tc, err := tsE.run(b)
+		if err != nil {
+			return err
+		}
+		sc, err := stE.run(b)
+		if err != nil {
+			return err
+		}
+		stateIdx := map[string]int{}
+		for i, s := range seq {
+			if _, dup := stateIdx[s]; !dup {
+				stateIdx[s] = i
+			}
+		}
+		type ev struct {
+			t     int64
+			state int
+		}
+		byID := map[string][]ev{}
+		var order []string
+		for r := 0; r < b.Len; r++ {
+			iv, tv := valueAt(idc, r), valueAt(tc, r)
+			if iv.IsNull() || tv.IsNull() {
+				continue
+			}
+			st, ok := stateIdx[types.ToString(valueAt(sc, r))]
+			if !ok {
+				continue
+			}
+			k := string(appendKey(nil, iv))
+			if _, seen := byID[k]; !seen {
+				order = append(order, k)
+			}
+			byID[k] = append(byID[k], ev{t: tv.I, state: st})
+		}
+		nb := types.FloorDiv(end-start, stepW) + 1
+		if nb <= 0 {
+			return nil
+		}
+		if nb > maxSeriesBins {
+			return fmt.Errorf("funnel_sequence_completion: %d windows exceed the limit of %d", nb, maxSeriesBins)
+		}
+		// counts[window][period][level]
+		counts := make([][][]int64, nb)
+		for w := range counts {
+			counts[w] = make([][]int64, len(periods))
+			for pi := range periods {
+				counts[w][pi] = make([]int64, len(seq))
+			}
+		}
+		for _, id := range order {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			evs := byID[id]
+			sort.SliceStable(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
+			for pi, per := range periods {
+				best := map[int64]int{} // window -> deepest level reached
+				for i, e := range evs {
+					if e.state != 0 || e.t < start || e.t > end {
+						continue
+					}
+					w := (e.t - start) / stepW
+					level := 0
+					for j := i + 1; j < len(evs) && level+1 < len(seq); j++ {
+						if evs[j].t-e.t > per {
+							break
+						}
+						if evs[j].state == level+1 {
+							level++
+						}
+					}
+					if l, ok := best[w]; !ok || level > l {
+						best[w] = level
+					}
+				}
+				for w, l := range best {
+					for k := 0; k <= l; k++ {
+						counts[w][pi][k]++
+					}
+				}
+			}
+		}
+		bld := make([]*builder, len(out.Fields))
+		for i, f := range out.Fields {
+			bld[i] = newBuilder(f.Type, int(nb)*len(periods)*len(seq))
+		}
+		for w := int64(0); w < nb; w++ {
+			for pi, per := range periods {
+				for k, s := range seq {
+					bld[0].add(types.Value{Type: tsE.t, I: start + w*stepW})
+					bld[1].add(types.NewString(s))
+					bld[2].add(types.NewTimeSpan(per))
+					bld[3].add(types.NewLong(counts[w][pi][k]))
+				}
+			}
+		}
+		ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, len(bld))}
+		for i, x := range bld {
+			ob.Cols[i] = x.build()
+		}
+		ob.Len = ob.Cols[0].Len
+		return emit(ob)
+	}}, nil
+}

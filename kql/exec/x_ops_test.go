@@ -132,11 +132,11 @@ var xCases = []execCase{
 	{name: "activity_engagement", q: `datatable(id:long, d:datetime)[1, datetime(2020-01-01), 2, datetime(2020-01-01), 1, datetime(2020-01-02), 3, datetime(2020-01-03)]
 		| evaluate activity_engagement(id, d, datetime(2020-01-01), datetime(2020-01-03), 1d, 2d)`,
 		schema: "d:datetime, dcount_activities_inner:long, dcount_activities_outer:long, activity_ratio:real",
-		rows: []string{"2020-01-01T00:00:00.0000000Z|2|2|1", "2020-01-02T00:00:00.0000000Z|1|2|0.5", "2020-01-03T00:00:00.0000000Z|1|2|0.5"}},
+		rows:   []string{"2020-01-01T00:00:00.0000000Z|2|2|1", "2020-01-02T00:00:00.0000000Z|1|2|0.5", "2020-01-03T00:00:00.0000000Z|1|2|0.5"}},
 	{name: "activity_metrics", q: `datatable(id:long, d:datetime)[1, datetime(2020-01-01), 2, datetime(2020-01-01), 1, datetime(2020-01-02), 3, datetime(2020-01-02), 3, datetime(2020-01-03)]
 		| evaluate activity_metrics(id, d, 1d)`,
 		schema: "d:datetime, dcount_values:long, dcount_newvalues:long, retention_rate:real, churn_rate:real",
-		rows: []string{"2020-01-01T00:00:00.0000000Z|2|2|NaN|NaN", "2020-01-02T00:00:00.0000000Z|2|1|0.5|0.5", "2020-01-03T00:00:00.0000000Z|1|0|0.5|0.5"}},
+		rows:   []string{"2020-01-01T00:00:00.0000000Z|2|2|NaN|NaN", "2020-01-02T00:00:00.0000000Z|2|1|0.5|0.5", "2020-01-03T00:00:00.0000000Z|1|0|0.5|0.5"}},
 	{name: "sequence_detect", q: `datatable(T:datetime, E:string, S:string)[datetime(2007-05-08), "heat", "CA", datetime(2007-05-08 16:02), "fire", "CA",
 		datetime(2007-05-10 11:30), "fire", "CA", datetime(2007-05-20), "fire", "CA", datetime(2007-05-09), "fire", "TX", datetime(2007-05-07), "heat", "TX"]
 		| evaluate sequence_detect(T, 5d, 5d, heat = (E == "heat"), fire = (E == "fire"), S)`,
@@ -146,6 +146,14 @@ var xCases = []execCase{
 	{name: "sequence_detect-span", q: `datatable(T:datetime, E:string)[datetime(2020-01-01), "a", datetime(2020-01-02), "b", datetime(2020-01-04), "c"]
 		| evaluate sequence_detect(T, 2d, 2d, a = (E == "a"), b = (E == "b"), c = (E == "c"))`,
 		rows: nil},
+	{name: "funnel_sequence_completion", q: `datatable(Id:long, T:datetime, E:string)[
+		1, datetime(2007-01-01 00:00), "Hail", 1, datetime(2007-01-01 00:30), "Tornado", 1, datetime(2007-01-01 02:00), "Wind",
+		2, datetime(2007-01-02 00:00), "Hail", 2, datetime(2007-01-02 03:00), "Tornado",
+		3, datetime(2007-01-03 00:00), "Tornado"]
+		| evaluate funnel_sequence_completion(Id, T, datetime(2007-01-01), datetime(2007-01-31), 365d, E, dynamic(["Hail", "Tornado", "Wind"]), dynamic([1h, 4h]))`,
+		schema: "T:datetime, E:string, Period:timespan, dcount:long",
+		rows: []string{"2007-01-01T00:00:00.0000000Z|Hail|01:00:00|2", "2007-01-01T00:00:00.0000000Z|Tornado|01:00:00|1", "2007-01-01T00:00:00.0000000Z|Wind|01:00:00|0",
+			"2007-01-01T00:00:00.0000000Z|Hail|04:00:00|2", "2007-01-01T00:00:00.0000000Z|Tornado|04:00:00|2", "2007-01-01T00:00:00.0000000Z|Wind|04:00:00|1"}},
 	// scan
 	{name: "scan-cumsum", q: `range x from 1 to 5 step 1 | scan declare (c:long=0) with (step s1: true => c = x + s1.c;)`,
 		schema: "x:long, c:long", rows: []string{"1|1", "2|3", "3|6", "4|10", "5|15"}, ordered: true},

@@ -6,6 +6,7 @@
 package funcs
 
 import (
+	"kqlhunt/kql/geo"
 	"sync"
 	"time"
 
@@ -53,6 +54,9 @@ type Context struct {
 	// functions that take a pattern (extract, replace_regex, matches regex,
 	// ...). It is safe for concurrent use; the zero value is ready.
 	regexes regexCache
+
+	// shapes caches the geometry built from GeoJSON arguments (geo.go).
+	shapes geo.ShapeCache
 }
 
 // regexCache is a small bounded cache of compiled patterns.

@@ -33,11 +33,15 @@ func init() {
 	}
 }
 
-// geoShapes remembers the polygons and lines built from GeoJSON bags so
-// that a constant shape argument is parsed and validated once, not on every
-// row (see geo.ShapeCache). It is the one piece of shared mutable state
-// here: a bounded, synchronized memo whose results depend only on its keys.
-var geoShapes geo.ShapeCache
+// geoShapes returns the query's cache of the polygons and lines built from
+// GeoJSON bags, so that a constant shape passed on every row is parsed once
+// per query. A nil Context gets a fresh cache.
+func (c *Context) geoShapes() *geo.ShapeCache {
+	if c == nil {
+		return &geo.ShapeCache{}
+	}
+	return &c.shapes
+}
 
 var geoFuncs = []*Func{
 	scalar("geo_point_to_geohash", 2, 3, sig(types.String, aNum, aNum, aInt), evalPointToGeohash),
@@ -156,7 +160,7 @@ func stringsDyn(ss []string, ok bool) (types.Value, error) {
 
 // Grids.
 
-func evalPointToGeohash(_ *Context, a []types.Value) (types.Value, error) {
+func evalPointToGeohash(ctx *Context, a []types.Value) (types.Value, error) {
 	p, ok := argLngLat(a[0], a[1])
 	n, ok2 := argOptLong(a, 2, geo.DefaultGeohashLength)
 	if !ok || !ok2 || n < geo.MinGeohashLength || n > geo.MaxGeohashLength {
@@ -166,12 +170,12 @@ func evalPointToGeohash(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewString(h), nil
 }
 
-func evalGeohashToCentralPoint(_ *Context, a []types.Value) (types.Value, error) {
+func evalGeohashToCentralPoint(ctx *Context, a []types.Value) (types.Value, error) {
 	b, ok := geo.GeohashDecode(argStr(a[0]))
 	return pointDyn(b.Center(), ok)
 }
 
-func evalGeohashToPolygon(_ *Context, a []types.Value) (types.Value, error) {
+func evalGeohashToPolygon(ctx *Context, a []types.Value) (types.Value, error) {
 	b, ok := geo.GeohashDecode(argStr(a[0]))
 	if !ok {
 		return nullDynamic, nil
@@ -179,11 +183,11 @@ func evalGeohashToPolygon(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewDynamic(geo.PolygonValue([][]geo.LngLat{b.Ring()})), nil
 }
 
-func evalGeohashNeighbors(_ *Context, a []types.Value) (types.Value, error) {
+func evalGeohashNeighbors(ctx *Context, a []types.Value) (types.Value, error) {
 	return stringsDyn(geo.GeohashNeighbors(argStr(a[0])))
 }
 
-func evalPointToS2Cell(_ *Context, a []types.Value) (types.Value, error) {
+func evalPointToS2Cell(ctx *Context, a []types.Value) (types.Value, error) {
 	p, ok := argLngLat(a[0], a[1])
 	n, ok2 := argOptLong(a, 2, geo.DefaultS2Level)
 	if !ok || !ok2 || n < geo.MinS2Level || n > geo.MaxS2Level {
@@ -193,11 +197,11 @@ func evalPointToS2Cell(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewString(t), nil
 }
 
-func evalS2CellToCentralPoint(_ *Context, a []types.Value) (types.Value, error) {
+func evalS2CellToCentralPoint(ctx *Context, a []types.Value) (types.Value, error) {
 	return pointDyn(geo.S2CellCenter(argStr(a[0])))
 }
 
-func evalS2CellToPolygon(_ *Context, a []types.Value) (types.Value, error) {
+func evalS2CellToPolygon(ctx *Context, a []types.Value) (types.Value, error) {
 	r, ok := geo.S2CellRing(argStr(a[0]))
 	if !ok {
 		return nullDynamic, nil
@@ -205,12 +209,12 @@ func evalS2CellToPolygon(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewDynamic(geo.PolygonValue([][]geo.LngLat{r})), nil
 }
 
-func evalS2CellNeighbors(_ *Context, a []types.Value) (types.Value, error) {
+func evalS2CellNeighbors(ctx *Context, a []types.Value) (types.Value, error) {
 	return stringsDyn(geo.S2CellNeighbors(argStr(a[0])))
 }
 
-func evalPolygonToS2Cells(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[0])
+func evalPolygonToS2Cells(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[0])
 	n, ok2 := argOptLong(a, 1, geo.DefaultS2Level)
 	if !ok || !ok2 || n < geo.MinS2Level || n > geo.MaxS2Level {
 		return nullDynamic, nil
@@ -220,7 +224,7 @@ func evalPolygonToS2Cells(_ *Context, a []types.Value) (types.Value, error) {
 
 // Points.
 
-func evalDistance2Points(_ *Context, a []types.Value) (types.Value, error) {
+func evalDistance2Points(ctx *Context, a []types.Value) (types.Value, error) {
 	p, ok1 := argLngLat(a[0], a[1])
 	q, ok2 := argLngLat(a[2], a[3])
 	if !ok1 || !ok2 {
@@ -237,7 +241,7 @@ func evalDistance2Points(_ *Context, a []types.Value) (types.Value, error) {
 	return realOrNull(geo.Distance(p, q))
 }
 
-func evalPointInCircle(_ *Context, a []types.Value) (types.Value, error) {
+func evalPointInCircle(ctx *Context, a []types.Value) (types.Value, error) {
 	p, ok1 := argLngLat(a[0], a[1])
 	c, ok2 := argLngLat(a[2], a[3])
 	r, ok3 := argReal(a[4])
@@ -247,7 +251,7 @@ func evalPointInCircle(_ *Context, a []types.Value) (types.Value, error) {
 	return boolOrNull(geo.PointInCircle(p, c, r))
 }
 
-func evalAzimuth(_ *Context, a []types.Value) (types.Value, error) {
+func evalAzimuth(ctx *Context, a []types.Value) (types.Value, error) {
 	p, ok1 := argLngLat(a[0], a[1])
 	q, ok2 := argLngLat(a[2], a[3])
 	if !ok1 || !ok2 {
@@ -256,7 +260,7 @@ func evalAzimuth(_ *Context, a []types.Value) (types.Value, error) {
 	return realOrNull(geo.Azimuth(p, q))
 }
 
-func evalAngle(_ *Context, a []types.Value) (types.Value, error) {
+func evalAngle(ctx *Context, a []types.Value) (types.Value, error) {
 	p1, ok1 := argLngLat(a[0], a[1])
 	p2, ok2 := argLngLat(a[2], a[3])
 	p3, ok3 := argLngLat(a[4], a[5])
@@ -268,16 +272,16 @@ func evalAngle(_ *Context, a []types.Value) (types.Value, error) {
 
 // Polygons.
 
-func argPolygons(v types.Value) (*geo.Polygons, bool) {
+func argPolygons(ctx *Context, v types.Value) (*geo.Polygons, bool) {
 	d, ok := argDyn(v)
 	if !ok {
 		return nil, false
 	}
-	return geoShapes.Polygons(d)
+	return ctx.geoShapes().Polygons(d)
 }
 
-func evalPointInPolygon(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[2])
+func evalPointInPolygon(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[2])
 	p, ok2 := argLngLat(a[0], a[1])
 	if !ok || !ok2 {
 		return nullBool, nil
@@ -285,32 +289,32 @@ func evalPointInPolygon(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewBool(ps.Contains(p)), nil
 }
 
-func evalPolygonArea(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[0])
+func evalPolygonArea(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[0])
 	if !ok {
 		return nullReal, nil
 	}
 	return realOrNull(ps.Area())
 }
 
-func evalPolygonPerimeter(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[0])
+func evalPolygonPerimeter(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[0])
 	if !ok {
 		return nullReal, nil
 	}
 	return realOrNull(ps.Perimeter())
 }
 
-func evalPolygonCentroid(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[0])
+func evalPolygonCentroid(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[0])
 	if !ok {
 		return nullDynamic, nil
 	}
 	return pointDyn(ps.Centroid())
 }
 
-func evalDistancePointToPolygon(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[2])
+func evalDistancePointToPolygon(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[2])
 	p, ok2 := argLngLat(a[0], a[1])
 	if !ok || !ok2 {
 		return nullReal, nil
@@ -318,8 +322,8 @@ func evalDistancePointToPolygon(_ *Context, a []types.Value) (types.Value, error
 	return types.NewReal(ps.Distance(p)), nil
 }
 
-func evalClosestPointOnPolygon(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[2])
+func evalClosestPointOnPolygon(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[2])
 	p, ok2 := argLngLat(a[0], a[1])
 	if !ok || !ok2 {
 		return nullDynamic, nil
@@ -327,9 +331,9 @@ func evalClosestPointOnPolygon(_ *Context, a []types.Value) (types.Value, error)
 	return pointDyn(ps.ClosestPoint(p), true)
 }
 
-func evalIntersects2Polygons(_ *Context, a []types.Value) (types.Value, error) {
-	p1, ok1 := argPolygons(a[0])
-	p2, ok2 := argPolygons(a[1])
+func evalIntersects2Polygons(ctx *Context, a []types.Value) (types.Value, error) {
+	p1, ok1 := argPolygons(ctx, a[0])
+	p2, ok2 := argPolygons(ctx, a[1])
 	if !ok1 || !ok2 {
 		return nullBool, nil
 	}
@@ -338,32 +342,32 @@ func evalIntersects2Polygons(_ *Context, a []types.Value) (types.Value, error) {
 
 // Lines.
 
-func argLines(v types.Value) (*geo.Lines, bool) {
+func argLines(ctx *Context, v types.Value) (*geo.Lines, bool) {
 	d, ok := argDyn(v)
 	if !ok {
 		return nil, false
 	}
-	return geoShapes.Lines(d)
+	return ctx.geoShapes().Lines(d)
 }
 
-func evalLineLength(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[0])
+func evalLineLength(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[0])
 	if !ok {
 		return nullReal, nil
 	}
 	return types.NewReal(ls.Length()), nil
 }
 
-func evalLineCentroid(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[0])
+func evalLineCentroid(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[0])
 	if !ok {
 		return nullDynamic, nil
 	}
 	return pointDyn(ls.Centroid())
 }
 
-func evalDistancePointToLine(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[2])
+func evalDistancePointToLine(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[2])
 	p, ok2 := argLngLat(a[0], a[1])
 	if !ok || !ok2 {
 		return nullReal, nil
@@ -371,8 +375,8 @@ func evalDistancePointToLine(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewReal(ls.Distance(p)), nil
 }
 
-func evalClosestPointOnLine(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[2])
+func evalClosestPointOnLine(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[2])
 	p, ok2 := argLngLat(a[0], a[1])
 	if !ok || !ok2 {
 		return nullDynamic, nil
@@ -380,8 +384,8 @@ func evalClosestPointOnLine(_ *Context, a []types.Value) (types.Value, error) {
 	return pointDyn(ls.ClosestPoint(p), true)
 }
 
-func evalLineInterpolatePoint(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[0])
+func evalLineInterpolatePoint(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[0])
 	f, ok2 := argReal(a[1])
 	if !ok || !ok2 {
 		return nullDynamic, nil
@@ -389,8 +393,8 @@ func evalLineInterpolatePoint(_ *Context, a []types.Value) (types.Value, error) 
 	return pointDyn(ls.Interpolate(f))
 }
 
-func evalLineLocatePoint(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[0])
+func evalLineLocatePoint(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[0])
 	p, ok2 := argLngLat(a[1], a[2])
 	if !ok || !ok2 || len(a) > 3 && a[3].IsNull() {
 		return nullReal, nil
@@ -401,18 +405,18 @@ func evalLineLocatePoint(_ *Context, a []types.Value) (types.Value, error) {
 	return realOrNull(ls.Locate(p))
 }
 
-func evalIntersects2Lines(_ *Context, a []types.Value) (types.Value, error) {
-	l1, ok1 := argLines(a[0])
-	l2, ok2 := argLines(a[1])
+func evalIntersects2Lines(ctx *Context, a []types.Value) (types.Value, error) {
+	l1, ok1 := argLines(ctx, a[0])
+	l2, ok2 := argLines(ctx, a[1])
 	if !ok1 || !ok2 {
 		return nullBool, nil
 	}
 	return types.NewBool(l1.Intersects(l2)), nil
 }
 
-func evalIntersection2Lines(_ *Context, a []types.Value) (types.Value, error) {
-	l1, ok1 := argLines(a[0])
-	l2, ok2 := argLines(a[1])
+func evalIntersection2Lines(ctx *Context, a []types.Value) (types.Value, error) {
+	l1, ok1 := argLines(ctx, a[0])
+	l2, ok2 := argLines(ctx, a[1])
 	if !ok1 || !ok2 {
 		return nullDynamic, nil
 	}
@@ -421,7 +425,7 @@ func evalIntersection2Lines(_ *Context, a []types.Value) (types.Value, error) {
 
 // Conversions.
 
-func evalFromWKT(_ *Context, a []types.Value) (types.Value, error) {
+func evalFromWKT(ctx *Context, a []types.Value) (types.Value, error) {
 	d, err := geo.ParseWKT(argStr(a[0]))
 	if err != nil {
 		return nullDynamic, nil
@@ -460,7 +464,7 @@ func dynOrNull(d any, ok bool) (types.Value, error) {
 	return types.NewDynamic(d), nil
 }
 
-func evalLineDensify(_ *Context, a []types.Value) (types.Value, error) {
+func evalLineDensify(ctx *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultDensifyTolerance)
 	preserve, ok3 := argOptBool(a, 2)
@@ -470,7 +474,7 @@ func evalLineDensify(_ *Context, a []types.Value) (types.Value, error) {
 	return dynOrNull(geo.DensifyLines(d, tol, preserve))
 }
 
-func evalPolygonDensify(_ *Context, a []types.Value) (types.Value, error) {
+func evalPolygonDensify(ctx *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultDensifyTolerance)
 	preserve, ok3 := argOptBool(a, 2)
@@ -480,7 +484,7 @@ func evalPolygonDensify(_ *Context, a []types.Value) (types.Value, error) {
 	return dynOrNull(geo.DensifyPolygons(d, tol, preserve))
 }
 
-func evalLineSimplify(_ *Context, a []types.Value) (types.Value, error) {
+func evalLineSimplify(ctx *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultSimplifyTolerance)
 	if !ok || !ok2 {
@@ -489,7 +493,7 @@ func evalLineSimplify(_ *Context, a []types.Value) (types.Value, error) {
 	return dynOrNull(geo.SimplifyLines(d, tol))
 }
 
-func evalPolygonSimplify(_ *Context, a []types.Value) (types.Value, error) {
+func evalPolygonSimplify(ctx *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultSimplifyTolerance)
 	if !ok || !ok2 {
@@ -498,7 +502,7 @@ func evalPolygonSimplify(_ *Context, a []types.Value) (types.Value, error) {
 	return dynOrNull(geo.SimplifyPolygons(d, tol))
 }
 
-func evalPointBuffer(_ *Context, a []types.Value) (types.Value, error) {
+func evalPointBuffer(ctx *Context, a []types.Value) (types.Value, error) {
 	p, ok := argLngLat(a[0], a[1])
 	r, ok2 := argReal(a[2])
 	tol, ok3 := argOptReal(a, 3, geo.DefaultDensifyTolerance)
@@ -512,18 +516,18 @@ func evalPointBuffer(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewDynamic(geo.PolygonValue([][]geo.LngLat{ring})), nil
 }
 
-func evalIntersectionLineWithPolygon(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok1 := argLines(a[0])
-	ps, ok2 := argPolygons(a[1])
+func evalIntersectionLineWithPolygon(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok1 := argLines(ctx, a[0])
+	ps, ok2 := argPolygons(ctx, a[1])
 	if !ok1 || !ok2 {
 		return nullDynamic, nil
 	}
 	return types.NewDynamic(geo.IntersectLines(ls, ps)), nil
 }
 
-func evalIntersectsLineWithPolygon(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok1 := argLines(a[0])
-	ps, ok2 := argPolygons(a[1])
+func evalIntersectsLineWithPolygon(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok1 := argLines(ctx, a[0])
+	ps, ok2 := argPolygons(ctx, a[1])
 	if !ok1 || !ok2 {
 		return nullBool, nil
 	}
@@ -532,7 +536,7 @@ func evalIntersectsLineWithPolygon(_ *Context, a []types.Value) (types.Value, er
 
 // H3 cell indexes.
 
-func evalH3CellLevel(_ *Context, a []types.Value) (types.Value, error) {
+func evalH3CellLevel(ctx *Context, a []types.Value) (types.Value, error) {
 	l, ok := geo.H3CellLevel(argStr(a[0]))
 	if !ok {
 		return nullInt, nil
@@ -540,7 +544,7 @@ func evalH3CellLevel(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewInt(int64(l)), nil
 }
 
-func evalH3CellParent(_ *Context, a []types.Value) (types.Value, error) {
+func evalH3CellParent(ctx *Context, a []types.Value) (types.Value, error) {
 	token := argStr(a[0])
 	l, ok := geo.H3CellLevel(token)
 	if !ok {
@@ -554,7 +558,7 @@ func evalH3CellParent(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewString(p), nil
 }
 
-func evalH3CellChildren(_ *Context, a []types.Value) (types.Value, error) {
+func evalH3CellChildren(ctx *Context, a []types.Value) (types.Value, error) {
 	token := argStr(a[0])
 	l, ok := geo.H3CellLevel(token)
 	if !ok {
@@ -586,7 +590,7 @@ func argPolygonsArray(v types.Value) ([]*geo.Polygons, bool) {
 	return out, true
 }
 
-func evalUnionPolygonsArray(_ *Context, a []types.Value) (types.Value, error) {
+func evalUnionPolygonsArray(ctx *Context, a []types.Value) (types.Value, error) {
 	ps, ok := argPolygonsArray(a[0])
 	if !ok {
 		return nullDynamic, nil
@@ -598,7 +602,7 @@ func evalUnionPolygonsArray(_ *Context, a []types.Value) (types.Value, error) {
 // geo_simplify_polygons_array accepts.
 const maxSimplifyArrayTolerance = 7800000
 
-func evalSimplifyPolygonsArray(_ *Context, a []types.Value) (types.Value, error) {
+func evalSimplifyPolygonsArray(ctx *Context, a []types.Value) (types.Value, error) {
 	ps, ok := argPolygonsArray(a[0])
 	tol, ok2 := argOptReal(a, 1, geo.DefaultSimplifyTolerance)
 	if !ok || !ok2 || !(tol >= 0 && tol <= maxSimplifyArrayTolerance) {
@@ -611,16 +615,16 @@ func evalSimplifyPolygonsArray(_ *Context, a []types.Value) (types.Value, error)
 	return dynOrNull(geo.SimplifyPolygons(u, tol))
 }
 
-func evalIntersection2Polygons(_ *Context, a []types.Value) (types.Value, error) {
-	p1, ok1 := argPolygons(a[0])
-	p2, ok2 := argPolygons(a[1])
+func evalIntersection2Polygons(ctx *Context, a []types.Value) (types.Value, error) {
+	p1, ok1 := argPolygons(ctx, a[0])
+	p2, ok2 := argPolygons(ctx, a[1])
 	if !ok1 || !ok2 {
 		return nullDynamic, nil
 	}
 	return dynOrNull(geo.IntersectPolygons(p1, p2))
 }
 
-func evalUnionLinesArray(_ *Context, a []types.Value) (types.Value, error) {
+func evalUnionLinesArray(ctx *Context, a []types.Value) (types.Value, error) {
 	d, ok := argDyn(a[0])
 	arr, isArr := d.([]any)
 	if !ok || !isArr || len(arr) == 0 {
@@ -635,8 +639,8 @@ func evalUnionLinesArray(_ *Context, a []types.Value) (types.Value, error) {
 	return dynOrNull(geo.UnionLines(sets))
 }
 
-func evalLineBuffer(_ *Context, a []types.Value) (types.Value, error) {
-	ls, ok := argLines(a[0])
+func evalLineBuffer(ctx *Context, a []types.Value) (types.Value, error) {
+	ls, ok := argLines(ctx, a[0])
 	r, ok2 := argReal(a[1])
 	tol, ok3 := argOptReal(a, 2, geo.DefaultDensifyTolerance)
 	if !ok || !ok2 || !ok3 {
@@ -645,8 +649,8 @@ func evalLineBuffer(_ *Context, a []types.Value) (types.Value, error) {
 	return dynOrNull(geo.LineBuffer(ls, r, tol))
 }
 
-func evalPolygonBuffer(_ *Context, a []types.Value) (types.Value, error) {
-	ps, ok := argPolygons(a[0])
+func evalPolygonBuffer(ctx *Context, a []types.Value) (types.Value, error) {
+	ps, ok := argPolygons(ctx, a[0])
 	r, ok2 := argReal(a[1])
 	tol, ok3 := argOptReal(a, 2, geo.DefaultDensifyTolerance)
 	if !ok || !ok2 || !ok3 {

@@ -112,6 +112,18 @@ func FuzzGeoJSON(f *testing.F) {
 			SimplifyPolygons(d, 10)
 			DensifyPolygons(d, 1000, false)
 			PolygonS2Covering(ps, 2)
+			UnionPolygons([]*Polygons{ps, ps})
+			IntersectPolygons(ps, ps)
+			if ls, ok := ParseAndBuildLines(mustLine()); ok {
+				IntersectLines(ls, ps)
+				LinesIntersectPolygons(ls, ps)
+			}
 		}
 	})
+}
+
+// mustLine is a fixed line crossing the fuzzed polygons' usual area.
+func mustLine() any {
+	d, _ := types.ParseDynamic(`{"type":"LineString","coordinates":[[-1,-1],[5,5],[12,3]]}`)
+	return d
 }

@@ -217,9 +217,7 @@ func (p *parser) parseCmp() Expr {
 			return x
 		}
 		opPos := p.tok().Pos
-		for range n {
-			p.next()
-		}
+		p.advance(n)
 		switch op {
 		case "in", "!in", "in~", "!in~", "has_any", "has_all":
 			x = p.parseInList(x, opPos, op)
@@ -239,12 +237,7 @@ func (p *parser) parseInList(x Expr, opPos Pos, op string) Expr {
 	}
 	in.Lparen = p.next().Pos
 	if !p.is(TokRparen) {
-		for {
-			in.List = append(in.List, p.parsePipe())
-			if !p.got(TokComma) {
-				break
-			}
-		}
+		in.List = commaList(p, p.parsePipe)
 	}
 	in.Rparen = p.expectClose(TokRparen, in.Lparen, "list").Pos
 	return in
@@ -497,12 +490,7 @@ func (p *parser) parseCall() *CallExpr {
 		p.expectClose(TokRparen, c.Lparen, "argument list")
 	}
 	if !p.is(TokRparen) {
-		for {
-			c.Args = append(c.Args, p.parseNamedOrExpr(true))
-			if !p.got(TokComma) {
-				break
-			}
-		}
+		c.Args = commaList(p, func() Expr { return p.parseNamedOrExpr(true) })
 	}
 	c.Rparen = p.expectClose(TokRparen, c.Lparen, "argument list").Pos
 	return c
@@ -557,12 +545,7 @@ func (p *parser) parseNamedOrExpr(pipe bool) Expr {
 	if p.is(TokLparen) {
 		ne.Paren = true
 		ne.Lparen = p.next().Pos
-		for {
-			ne.Names = append(ne.Names, p.parseName("a name"))
-			if !p.got(TokComma) {
-				break
-			}
-		}
+		ne.Names = commaList(p, func() *Ident { return p.parseName("a name") })
 		p.expect(TokRparen, "")
 	} else {
 		ne.Names = []*Ident{p.parseName("a name")}
@@ -574,13 +557,7 @@ func (p *parser) parseNamedOrExpr(pipe bool) Expr {
 
 // parseExprList parses comma-separated items with parseNamedOrExpr.
 func (p *parser) parseExprList() []Expr {
-	var xs []Expr
-	for {
-		xs = append(xs, p.parseNamedOrExpr(false))
-		if !p.got(TokComma) {
-			return xs
-		}
-	}
+	return commaList(p, func() Expr { return p.parseNamedOrExpr(false) })
 }
 
 // parseDynamic parses dynamic(JSON).
@@ -604,12 +581,7 @@ func (p *parser) parseJSON() Expr {
 	case TokLbrack:
 		p.next()
 		a := &ArrayLit{Lbrack: t.Pos}
-		for !p.is(TokRbrack) {
-			a.Elems = append(a.Elems, p.parseJSON())
-			if !p.got(TokComma) {
-				break
-			}
-		}
+		a.Elems = commaListUntil(p, TokRbrack, p.parseJSON)
 		a.Rbrack = p.expectClose(TokRbrack, t.Pos, "array").Pos
 		return a
 	case TokLbrace:

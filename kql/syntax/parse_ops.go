@@ -83,9 +83,7 @@ func (p *parser) parseOperator() Operator {
 		}
 		p.fail(kt.Pos, msg)
 	}
-	for range n {
-		p.next()
-	}
+	p.advance(n)
 	at := kt.Pos
 	switch word {
 	case "where", "filter":
@@ -109,14 +107,7 @@ func (p *parser) parseOperator() Operator {
 		}
 		return op
 	case "project-away", "project-keep":
-		op := &ProjectOp{OpPos: at, Keyword: word}
-		for {
-			op.Items = append(op.Items, p.parseColumnPattern())
-			if !p.got(TokComma) {
-				break
-			}
-		}
-		return op
+		return &ProjectOp{OpPos: at, Keyword: word, Items: commaList(p, p.parseColumnPattern)}
 	case "project-reorder":
 		op := &ProjectOp{OpPos: at, Keyword: word}
 		for {
@@ -126,9 +117,7 @@ func (p *parser) parseOperator() Operator {
 				switch w {
 				case "asc", "desc", "granny-asc", "granny-desc":
 					order = w
-					for range k {
-						p.next()
-					}
+					p.advance(k)
 				}
 			}
 			op.Orders = append(op.Orders, order)
@@ -206,7 +195,7 @@ func (p *parser) parseOperator() Operator {
 		p.expectWord("as")
 		op.Columns = p.parseColumnDecls("column list")
 		op.EndP = p.toks[p.i-1].End
-		if p.isWord("with") && p.peek(1).Kind == TokLparen {
+		if p.atWithList() {
 			p.next()
 			op.With, op.EndP = p.parseWithProps()
 		}
@@ -280,14 +269,9 @@ func (p *parser) parseOperator() Operator {
 	case "facet":
 		op := &FacetOp{OpPos: at}
 		p.expectWord("by")
-		for {
-			op.By = append(op.By, p.parseColumnPattern())
-			if !p.got(TokComma) {
-				break
-			}
-		}
+		op.By = commaList(p, p.parseColumnPattern)
 		op.EndP = lastExprEnd(op.By, kt.End)
-		if p.isWord("with") && p.peek(1).Kind == TokLparen {
+		if p.atWithList() {
 			p.next()
 			lp := p.next().Pos
 			op.With = p.parseImplicitPipe()
@@ -341,11 +325,8 @@ func isMvParam(name string) bool {
 	return isHint(name) || name == "kind" || name == "bagexpansion" || name == "with_itemindex"
 }
 
+// isSearchParam accepts the options of union, search and find.
 func isSearchParam(name string) bool {
-	return isHint(name) || name == "kind" || name == "withsource" || name == "isfuzzy"
-}
-
-func isUnionParam(name string) bool {
 	return isHint(name) || name == "kind" || name == "withsource" || name == "isfuzzy"
 }
 
@@ -380,9 +361,7 @@ func (p *parser) parseOpParams(ok func(string) bool) []*OpParam {
 			return ps
 		}
 		at := p.tok().Pos
-		for range n + 1 {
-			p.next()
-		}
+		p.advance(n + 1)
 		ps = append(ps, &OpParam{NamePos: at, Name: name, Value: p.parseOptionValue()})
 	}
 }
@@ -393,9 +372,7 @@ func (p *parser) parseOptionValue() Expr {
 	t := p.tok()
 	if t.Kind == TokIdent {
 		w, wt, n := p.hyphenWord()
-		for range n {
-			p.next()
-		}
+		p.advance(n)
 		if w == "true" || w == "false" {
 			return &Literal{ValuePos: wt.Pos, EndP: wt.End, Kind: LitBool, Raw: w}
 		}
@@ -404,24 +381,21 @@ func (p *parser) parseOptionValue() Expr {
 	return p.parseUnary()
 }
 
+// atWithList reports whether "with (" follows.
+func (p *parser) atWithList() bool { return p.isWord("with") && p.peek(1).Kind == TokLparen }
+
 // parseWithProps parses "(name = value, ...)" after 'with'.
 func (p *parser) parseWithProps() ([]*OpParam, Pos) {
 	lp := p.expect(TokLparen, "'(' after 'with'").Pos
-	var ps []*OpParam
-	for !p.is(TokRparen) {
+	ps := commaListUntil(p, TokRparen, func() *OpParam {
 		name, n := p.optionAhead()
 		if n == 0 {
 			p.failExpected("'name = value' in the with(...) list")
 		}
 		at := p.tok().Pos
-		for range n + 1 {
-			p.next()
-		}
-		ps = append(ps, &OpParam{NamePos: at, Name: name, Value: p.parsePropValue()})
-		if !p.got(TokComma) {
-			break
-		}
-	}
+		p.advance(n + 1)
+		return &OpParam{NamePos: at, Name: name, Value: p.parsePropValue()}
+	})
 	return ps, p.expectClose(TokRparen, lp, "with(...) list").End
 }
 
@@ -524,13 +498,8 @@ func appendConds(on []Expr, x Expr) []Expr {
 
 func (p *parser) parseUnion(at Pos) *UnionOp {
 	op := &UnionOp{OpPos: at}
-	op.Params = p.parseOpParams(isUnionParam)
-	for {
-		op.Tables = append(op.Tables, p.parseTableRef())
-		if !p.got(TokComma) {
-			break
-		}
-	}
+	op.Params = p.parseOpParams(isSearchParam)
+	op.Tables = commaList(p, p.parseTableRef)
 	return op
 }
 
@@ -552,38 +521,28 @@ func (p *parser) parseInTables() []Expr {
 	}
 	p.next()
 	lp := p.next().Pos
-	var ts []Expr
-	for {
-		ts = append(ts, p.parseTableRef())
-		if !p.got(TokComma) {
-			break
-		}
-	}
+	ts := commaList(p, p.parseTableRef)
 	p.expectClose(TokRparen, lp, "table list")
 	return ts
 }
 
-func (p *parser) parseSortKeys() []*SortKey {
-	var keys []*SortKey
-	for {
-		k := &SortKey{X: p.parseExpr()}
-		k.EndP = k.X.End()
-		if p.isWord("asc") || p.isWord("desc") {
-			t := p.next()
-			k.Order = t.Text
-			k.EndP = t.End
-		}
-		if p.isWord("nulls") && (p.peekWord(1, "first") || p.peekWord(1, "last")) {
-			p.next()
-			t := p.next()
-			k.Nulls = t.Text
-			k.EndP = t.End
-		}
-		keys = append(keys, k)
-		if !p.got(TokComma) {
-			return keys
-		}
+func (p *parser) parseSortKeys() []*SortKey { return commaList(p, p.parseSortKey) }
+
+func (p *parser) parseSortKey() *SortKey {
+	k := &SortKey{X: p.parseExpr()}
+	k.EndP = k.X.End()
+	if p.isWord("asc") || p.isWord("desc") {
+		t := p.next()
+		k.Order = t.Text
+		k.EndP = t.End
 	}
+	if p.isWord("nulls") && (p.peekWord(1, "first") || p.peekWord(1, "last")) {
+		p.next()
+		t := p.next()
+		k.Nulls = t.Text
+		k.EndP = t.End
+	}
+	return k
 }
 
 func (p *parser) parseTopNested(at Pos) *TopNestedOp {
@@ -612,29 +571,23 @@ func (p *parser) parseTopNested(at Pos) *TopNestedOp {
 		}
 		// Later clauses may repeat the keyword: ..., top-nested 2 of b by ...
 		if w, _, n := p.hyphenWord(); w == "top-nested" {
-			for range n {
-				p.next()
-			}
+			p.advance(n)
 		}
 	}
 }
 
-func (p *parser) parseMvItems() []*MvExpandItem {
-	var items []*MvExpandItem
-	for {
-		it := &MvExpandItem{X: p.parseNamedOrExpr(false)}
-		if p.isWord("to") && p.peekWord(1, "typeof") {
-			p.next()
-			p.next()
-			lp := p.expect(TokLparen, "'(' after typeof").Pos
-			it.To = p.parseTypeRef()
-			p.expectClose(TokRparen, lp, "typeof(...)")
-		}
-		items = append(items, it)
-		if !p.got(TokComma) {
-			return items
-		}
+func (p *parser) parseMvItems() []*MvExpandItem { return commaList(p, p.parseMvItem) }
+
+func (p *parser) parseMvItem() *MvExpandItem {
+	it := &MvExpandItem{X: p.parseNamedOrExpr(false)}
+	if p.isWord("to") && p.peekWord(1, "typeof") {
+		p.next()
+		p.next()
+		lp := p.expect(TokLparen, "'(' after typeof").Pos
+		it.To = p.parseTypeRef()
+		p.expectClose(TokRparen, lp, "typeof(...)")
 	}
+	return it
 }
 
 func (p *parser) parseParse(at Pos, kw string) *ParseOp {
@@ -670,18 +623,7 @@ func (p *parser) parseParse(at Pos, kw string) *ParseOp {
 func (p *parser) parseMakeSeries(at Pos) *MakeSeriesOp {
 	op := &MakeSeriesOp{OpPos: at}
 	op.Params = p.parseOpParams(func(n string) bool { return isHint(n) || n == "kind" })
-	for {
-		a := &MakeSeriesAgg{X: p.parseNamedOrExpr(false)}
-		if p.isWord("default") && p.peek(1).Kind == TokAssign {
-			p.next()
-			p.next()
-			a.Default = p.parseExpr()
-		}
-		op.Aggs = append(op.Aggs, a)
-		if !p.got(TokComma) {
-			break
-		}
-	}
+	op.Aggs = commaList(p, p.parseMakeSeriesAgg)
 	p.expectWord("on")
 	p.noIn = true
 	func() {
@@ -719,7 +661,7 @@ func (p *parser) parseRender(at Pos, kt Token) *RenderOp {
 	op := &RenderOp{OpPos: at, EndP: kt.End}
 	op.Chart = p.parseName("a chart type after 'render'")
 	op.EndP = op.Chart.End()
-	if p.isWord("with") && p.peek(1).Kind == TokLparen {
+	if p.atWithList() {
 		p.next()
 		op.With, op.EndP = p.parseWithProps()
 		return op
@@ -731,9 +673,7 @@ func (p *parser) parseRender(at Pos, kt Token) *RenderOp {
 			return op
 		}
 		t := p.tok()
-		for range n + 1 {
-			p.next()
-		}
+		p.advance(n + 1)
 		prm := &OpParam{NamePos: t.Pos, Name: name, Value: p.parseOptionValue()}
 		op.With = append(op.With, prm)
 		op.EndP = prm.End()
@@ -745,12 +685,7 @@ func (p *parser) parseDataTableRest(at Pos) *DataTableOp {
 	op.Params = p.parseOpParams(isHint)
 	op.Columns = p.parseColumnDecls("datatable column list")
 	lb := p.expect(TokLbrack, "'[' to start the datatable values").Pos
-	for !p.is(TokRbrack) {
-		op.Values = append(op.Values, p.parseExpr())
-		if !p.got(TokComma) {
-			break
-		}
-	}
+	op.Values = commaListUntil(p, TokRbrack, p.parseExpr)
 	op.Rbrack = p.expectClose(TokRbrack, lb, "datatable values").Pos
 	return op
 }
@@ -760,14 +695,9 @@ func (p *parser) parseExternalDataRest(at Pos) *ExternalDataOp {
 	op.Params = p.parseOpParams(isHint)
 	op.Columns = p.parseColumnDecls("externaldata column list")
 	lb := p.expect(TokLbrack, "'[' and the storage URIs").Pos
-	for !p.is(TokRbrack) {
-		op.URIs = append(op.URIs, p.parseExpr())
-		if !p.got(TokComma) {
-			break
-		}
-	}
+	op.URIs = commaListUntil(p, TokRbrack, p.parseExpr)
 	op.EndP = p.expectClose(TokRbrack, lb, "URI list").End
-	if p.isWord("with") && p.peek(1).Kind == TokLparen {
+	if p.atWithList() {
 		p.next()
 		op.With, op.EndP = p.parseWithProps()
 	}
@@ -784,9 +714,7 @@ func (p *parser) parseFind(at Pos) *FindOp {
 	if w, wt, n := p.hyphenWord(); n > 0 {
 		switch w {
 		case "project-smart":
-			for range n {
-				p.next()
-			}
+			p.advance(n)
 			op.ProjectSmart = true
 			op.EndP = wt.End
 		case "project":
@@ -801,6 +729,16 @@ func (p *parser) parseFind(at Pos) *FindOp {
 		}
 	}
 	return op
+}
+
+func (p *parser) parseMakeSeriesAgg() *MakeSeriesAgg {
+	a := &MakeSeriesAgg{X: p.parseNamedOrExpr(false)}
+	if p.isWord("default") && p.peek(1).Kind == TokAssign {
+		p.next()
+		p.next()
+		a.Default = p.parseExpr()
+	}
+	return a
 }
 
 func (p *parser) parseFork(at Pos) *ForkOp {
@@ -857,12 +795,7 @@ func (p *parser) parseScan(at Pos) *ScanOp {
 	if p.isWord("partition") && p.peekWord(1, "by") {
 		p.next()
 		p.next()
-		for {
-			op.PartitionBy = append(op.PartitionBy, p.parseExpr())
-			if !p.got(TokComma) {
-				break
-			}
-		}
+		op.PartitionBy = commaList(p, p.parseExpr)
 	}
 	if p.gotWord("declare") {
 		lp := p.expect(TokLparen, "'(' after 'declare'").Pos
@@ -890,12 +823,7 @@ func (p *parser) parseScan(at Pos) *ScanOp {
 		p.expect(TokColon, "':' after the step name")
 		s.Cond = p.parseExpr()
 		if p.got(TokArrow) {
-			for {
-				s.Assigns = append(s.Assigns, p.parseNamedOrExpr(false))
-				if !p.got(TokComma) {
-					break
-				}
-			}
+			s.Assigns = p.parseExprList()
 		}
 		op.Steps = append(op.Steps, s)
 		if !p.got(TokSemi) {

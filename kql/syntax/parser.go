@@ -170,11 +170,19 @@ func newParser(filename, src string) *parser {
 // recoverBail recovers a bailout; other panics (including tooMany)
 // continue unwinding.
 func (p *parser) recoverBail() {
-	if r := recover(); r != nil {
-		if _, ok := r.(bailout); !ok {
-			panic(r)
-		}
+	isBailout(recover())
+}
+
+// isBailout reports whether r, a recovered panic value, is a bailout. Any
+// other panic continues unwinding.
+func isBailout(r any) bool {
+	if r == nil {
+		return false
 	}
+	if _, ok := r.(bailout); !ok {
+		panic(r)
+	}
+	return true
 }
 
 // recoverAll recovers a bailout or the error cap; used at the outermost
@@ -207,6 +215,38 @@ func (p *parser) next() Token {
 		p.i++
 	}
 	return t
+}
+
+// advance moves past the next n tokens.
+func (p *parser) advance(n int) {
+	for range n {
+		p.next()
+	}
+}
+
+// commaList parses one or more elements separated by commas.
+func commaList[T any](p *parser, elem func() T) []T {
+	var xs []T
+	for {
+		xs = append(xs, elem())
+		if !p.got(TokComma) {
+			return xs
+		}
+	}
+}
+
+// commaListUntil parses elements separated by commas up to the token
+// close, which it leaves in place. The list may be empty and may end with a
+// comma.
+func commaListUntil[T any](p *parser, close TokenKind, elem func() T) []T {
+	var xs []T
+	for !p.is(close) {
+		xs = append(xs, elem())
+		if !p.got(TokComma) {
+			break
+		}
+	}
+	return xs
 }
 
 func (p *parser) is(k TokenKind) bool { return p.toks[p.i].Kind == k }
@@ -439,10 +479,7 @@ func (p *parser) parseQueryTop() *Query {
 func (p *parser) parseStmtRecover() (s Stmt) {
 	start := p.i
 	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
-				panic(r)
-			}
+		if isBailout(recover()) {
 			s = nil
 			p.syncFrom(start)
 			for p.got(TokPipe) {
@@ -456,10 +493,7 @@ func (p *parser) parseStmtRecover() (s Stmt) {
 func (p *parser) parseOperatorRecover() (op Operator) {
 	start := p.i
 	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(bailout); !ok {
-				panic(r)
-			}
+		if isBailout(recover()) {
 			op = nil
 			p.syncFrom(start)
 		}
