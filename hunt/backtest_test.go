@@ -15,6 +15,7 @@ import (
 	"kqlhunt/gen"
 	"kqlhunt/kql/types"
 	"kqlhunt/rule"
+	"kqlhunt/source"
 	"kqlhunt/tune"
 	"kqlhunt/workspace"
 )
@@ -27,18 +28,24 @@ var weekOptions = gen.Options{Rows: 30000, Span: 7 * 24 * time.Hour, Seed: 11, C
 // loads it.
 func weekWorkspace(t *testing.T) *workspace.Workspace {
 	t.Helper()
+	return loadWorkspace(t, weekFile(t, weekOptions))
+}
+
+// weekFile writes the generated week to a temporary NDJSON file.
+func weekFile(t *testing.T, opts gen.Options) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "week.ndjson")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := gen.WriteNDJSON(context.Background(), f, weekOptions); err != nil {
+	if err := gen.WriteNDJSON(context.Background(), f, opts); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return loadWorkspace(t, path)
+	return path
 }
 
 // alertSig describes an alert for comparison: id, entities, times,
@@ -298,4 +305,51 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestBacktestFromFiles backtests the tuned week as the CLI loads data (a
+// file-backed table, prepared once) and expects the alerts and the audit
+// of the in-memory backtest.
+func TestBacktestFromFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and hunts a week of activity")
+	}
+	small := gen.Options{Rows: 8000, Span: weekOptions.Span, Seed: 5, CloudShellSessions: 5}
+	path := weekFile(t, small)
+	r := cloudShellRule(t)
+	tuning := weekTuning(t, gen.PlantedSessions(small))
+	from := gen.DefaultStart
+	to := from.Add(weekOptions.Span)
+	run := func(ws *workspace.Workspace) (*Outcome, string) {
+		cfg := &Config{Rules: []*rule.Rule{r}, Workspace: ws, Tuning: compileTuning(t, tuning, nil), Options: rule.Options{HuntingPeriod: 24 * time.Hour}}
+		if err := Prepare(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		out, err := Backtest(context.Background(), cfg, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRuleErrs(t, out)
+		var audit bytes.Buffer
+		if err := out.Audit.WriteJSON(&audit); err != nil {
+			t.Fatal(err)
+		}
+		return out, audit.String()
+	}
+	ws := workspace.New()
+	ft := workspace.NewFileTable([]string{path}, source.Options{}, nil)
+	loads := 0
+	ft.OnLoad = func(*source.Report) { loads++ }
+	ws.SetTable(workspace.ActivityTable, ft)
+	got, gotAudit := run(ws)
+	want, wantAudit := run(loadWorkspace(t, path))
+	if g, w := sigs(got.Alerts), sigs(want.Alerts); !equalStrings(g, w) || len(w) == 0 {
+		t.Errorf("alerts from files %q, in memory %q", g, w)
+	}
+	if gotAudit != wantAudit {
+		t.Errorf("audit from files:\n%s\nin memory:\n%s", gotAudit, wantAudit)
+	}
+	if loads != 1 {
+		t.Errorf("the file was read %d times, want once", loads)
+	}
 }

@@ -476,3 +476,68 @@ func TestExpiredExclusionStopsApplying(t *testing.T) {
 		t.Errorf("audit warnings %q, want one about the expiry", out.Audit.Warnings)
 	}
 }
+
+// TestAlertStageResultColumns tunes on the rule's result columns rather
+// than its entities: Caller (a string column) and timestamp (a datetime
+// column read by a window), and re-grades and tags instead of
+// suppressing.
+func TestAlertStageResultColumns(t *testing.T) {
+	rows := concat(
+		shellSession("ops1@contoso.com", "198.51.100.5", "2026-12-08T09:10:00Z", "ops-rg", vmWrite),
+		shellSession("ops2@contoso.com", "198.51.100.6", "2026-12-08T10:10:00Z", "ops-rg", vmWrite),
+		shellSession("ops1@contoso.com", "198.51.100.5", "2026-12-08T11:10:00Z", "ops-rg", roleWrite),
+	)
+	set := compileTuning(t, header(`
+  - id: ops-morning
+    rules: all
+    stage: alert
+    when:
+      all:
+        - field: Caller
+          wildcard: "ops?@contoso.com"
+        - field: timestamp
+          window: {from: "2026-12-08 09:00", to: "2026-12-08 11:00", zone: UTC}
+    action: set-severity
+    severity: Low
+    reason: test
+    owner: test@contoso.com
+    expires: 2027-03-31
+  - id: ops-tag
+    rules: all
+    stage: alert
+    when:
+      field: set_OperationNameValue
+      regex: 'roleAssignments/write'
+    action: tag
+    tags: [privileged]
+    reason: test
+    owner: test@contoso.com
+    expires: 2027-03-31
+`), nil)
+	cfg := &Config{Rules: []*rule.Rule{cloudShellRule(t)}, Workspace: rowsWorkspace(t, rows), Tuning: set}
+	out, err := Once(context.Background(), cfg, mustTime(t, scenarioAt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRuleErrs(t, out)
+	run := out.Rules[0].Runs[0]
+	var got []string
+	for _, a := range run.Alerts {
+		got = append(got, fmt.Sprintf("%s %s %s %v", entityValue(a, "Account", "FullName"), timekey(run, a).Format("15:04"), a.AlertSeverity, a.Tags))
+	}
+	sort.Strings(got)
+	want := []string{
+		"ops1@contoso.com 09:00 Low []",
+		"ops1@contoso.com 11:00 Medium [privileged]",
+		"ops2@contoso.com 10:00 Low []",
+	}
+	if !equalStrings(got, want) {
+		t.Errorf("alerts %q, want %q", got, want)
+	}
+	if e := auditEntry(t, out.Audit, "ops-morning"); e.AlertsChanged != 2 {
+		t.Errorf("ops-morning changed %d alerts, want 2", e.AlertsChanged)
+	}
+	if e := auditEntry(t, out.Audit, "ops-tag"); e.AlertsChanged != 1 {
+		t.Errorf("ops-tag changed %d alerts, want 1", e.AlertsChanged)
+	}
+}

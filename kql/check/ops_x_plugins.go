@@ -6,11 +6,33 @@ import (
 	"kqlhunt/batch"
 	"kqlhunt/kql/funcs"
 	"kqlhunt/kql/syntax"
+	"kqlhunt/kql/types"
 )
 
 // evaluateX checks the evaluate plugins whose rules live beside their
 // executors; it returns nil, false for the others.
 func (c *checker) evaluateX(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) (*batch.Schema, bool) {
+	out, ok := c.evaluateX1(op, in, sc)
+	if !ok || op.Schema == nil || len(op.Schema.Columns) == 0 {
+		return out, ok
+	}
+	// A declared output schema: (*, Col:type, ...) or (Col:type, ...).
+	decl := &batch.Schema{}
+	if op.Schema.Star {
+		decl = cloneSchema(out)
+	}
+	for _, cd := range op.Schema.Columns {
+		if cd.Type != nil {
+			if _, ok := types.ParseType(cd.Type.Name); !ok {
+				c.errorf(cd.Type.NamePos, "unknown type %q", cd.Type.Name)
+			}
+		}
+		setField(decl, batch.Field{Name: cd.Name.Name, Type: declType(cd)})
+	}
+	return decl, true
+}
+
+func (c *checker) evaluateX1(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) (*batch.Schema, bool) {
 	name := strings.ToLower(op.Call.Fun.Name)
 	fuzzy := in != nil && in.Open
 	switch name {

@@ -83,7 +83,7 @@ type aggOutput struct {
 	argSlot, argCol int
 	// multi picks result multiIdx of the multi-column aggregate in slot
 	// multiSlot (percentiles).
-	multi              bool
+	multi               bool
 	multiSlot, multiIdx int
 }
 

@@ -17,6 +17,13 @@ func init() {
 	registerOperator(planConsume, "consume")
 	registerOperator(planPartition, "partition")
 	registerOperator(planSearch, "search")
+	registerOperator(planMultiResult, "fork", "facet")
+}
+
+// planMultiResult rejects operators whose output is several tables: a
+// query here yields one table.
+func planMultiResult(p *planner, o syntax.Operator, _ Node) (Node, error) {
+	return nil, p.errorf(o, "%s returns several result tables, but a query returns one table here: run each branch as its own query", o.Name())
 }
 
 // planSample keeps n rows chosen uniformly at random (reservoir sampling;

@@ -19,22 +19,75 @@ type pluginPlanner func(p *planner, op *syntax.EvaluateOp, in Node) (Node, error
 // plugins maps evaluate plugin names (lower case) to their planners. It is
 // built once and never changed.
 var plugins = map[string]pluginPlanner{
-	"ipv4_lookup":  planIPv4Lookup,
-	"ipv6_lookup":  planIPv6Lookup,
-	"schema_merge": planSchemaMerge,
-	"pivot":        planPivot,
-	"narrow":       planNarrow,
+	"ipv4_lookup":  declared(planIPv4Lookup),
+	"ipv6_lookup":  declared(planIPv6Lookup),
+	"schema_merge": declared(planSchemaMerge),
+	"pivot":        declared(planPivot),
+	"narrow":       declared(planNarrow),
 
-	"activity_counts_metrics": planActivityCountsMetrics,
-	"active_users_count":      planActiveUsersCount,
-	"rolling_percentile":      planRollingPercentile,
-	"sliding_window_counts":   planSlidingWindowCounts,
-	"basket":                  planBasket,
-	"activity_engagement":     planActivityEngagement,
-	"activity_metrics":        planActivityMetrics,
-	"sequence_detect":         planSequenceDetect,
+	"activity_counts_metrics": declared(planActivityCountsMetrics),
+	"active_users_count":      declared(planActiveUsersCount),
+	"rolling_percentile":      declared(planRollingPercentile),
+	"sliding_window_counts":   declared(planSlidingWindowCounts),
+	"basket":                  declared(planBasket),
+	"activity_engagement":     declared(planActivityEngagement),
+	"activity_metrics":        declared(planActivityMetrics),
+	"sequence_detect":         declared(planSequenceDetect),
 
-	"funnel_sequence_completion": planFunnelSequenceCompletion,
+	"funnel_sequence_completion": declared(planFunnelSequenceCompletion),
+}
+
+// declared applies an evaluate output schema such as
+// : (Key:string, Count:long) or : (*, Extra:string) to a plugin's result:
+// the declared columns in order, with their types (null where the data
+// lacks them), after all the result's columns when the schema starts
+// with *.
+func declared(pl pluginPlanner) pluginPlanner {
+	return func(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+		n, err := pl(p, op, in)
+		if err != nil || op.Schema == nil || len(op.Schema.Columns) == 0 {
+			return n, err
+		}
+		ns := n.Schema()
+		out := &batch.Schema{}
+		var src []int
+		if op.Schema.Star {
+			for i, f := range ns.Fields {
+				out.Fields = append(out.Fields, f)
+				src = append(src, i)
+			}
+		}
+		for _, cd := range op.Schema.Columns {
+			t := types.String
+			if cd.Type != nil {
+				pt, ok := types.ParseType(cd.Type.Name)
+				if !ok {
+					return nil, p.errorf(cd.Type, "unknown type %q", cd.Type.Name)
+				}
+				t = pt
+			}
+			if i := out.Index(cd.Name.Name); i >= 0 {
+				out.Fields[i].Type = t
+				continue
+			}
+			out.Fields = append(out.Fields, batch.Field{Name: cd.Name.Name, Type: t})
+			src = append(src, ns.Index(cd.Name.Name))
+		}
+		return streamNode(n, out, func(b *batch.Batch) (*batch.Batch, error) {
+			ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, len(out.Fields)), Len: b.Len}
+			for j, f := range out.Fields {
+				switch i := src[j]; {
+				case i < 0:
+					ob.Cols[j] = constColumn(types.NullOf(f.Type), f.Type, b.Len)
+				case b.Cols[i].Type != f.Type:
+					ob.Cols[j] = castColumn(b.Cols[i], f.Type)
+				default:
+					ob.Cols[j] = b.Cols[i]
+				}
+			}
+			return ob, nil
+		}), nil
+	}
 }
 
 // pluginArgs splits a plugin call's arguments into positional ones and

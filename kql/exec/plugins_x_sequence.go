@@ -30,8 +30,8 @@ func planSequenceDetect(p *planner, op *syntax.EvaluateOp, in Node) (Node, error
 	if err != nil {
 		return nil, err
 	}
-	if !intFamily(ts.t) || ts.t == types.Bool {
-		return nil, p.errorf(args[0], "sequence_detect(): the timeline column must be a datetime")
+	if ts.t != types.DateTime && ts.t != types.TimeSpan {
+		return nil, p.errorf(args[0], "sequence_detect(): the timeline column must be a datetime, not %s", ts.t)
 	}
 	tsName := check.ExprName(args[0])
 	var lim [2]int64

@@ -96,6 +96,8 @@ var xCases = []execCase{
 		schema: "Event:string, AL:long, AK:long", rows: []string{"Wind|2|1", "Snow|0|1"}},
 	{name: "pivot-sum-keys", q: `datatable(S:string, E:string, D:long, X:long)["a","w",1,0, "b","w",2,0, "a","h",3,0] | evaluate pivot(S, sum(D), E)`,
 		schema: "E:string, a:long, b:long", rows: []string{"w|1|2", "h|3|0"}},
+	{name: "pivot-declared-schema", q: `datatable(State:string, Event:string)["AL","Wind", "AK","Snow"] | evaluate pivot(State) : (Event:string, AL:long, TX:long)`,
+		schema: "Event:string, AL:long, TX:long", rows: []string{"Wind|1|null", "Snow|0|null"}},
 	{name: "narrow", q: `print a=1, b="x" | evaluate narrow()`,
 		schema: "Row:long, Column:string, Value:string", rows: []string{"0|a|1", "0|b|x"}},
 	{name: "activity_counts_metrics", q: `datatable(UserId:string, Timestamp:datetime)['A', datetime(2017-08-01), 'D', datetime(2017-08-01), 'J', datetime(2017-08-01),
@@ -286,6 +288,9 @@ func TestXErrors(t *testing.T) {
 		`print a=1 | evaluate schema_merge()`,
 		`range x from 1 to 3 step 1 | sample -1`,
 		`range x from 1 to 3 step 1 | scan with (step s: true => nosuch = 1;)`,
+		`print a=1 | fork (take 1) (count)`,
+		`print a=1 | evaluate sequence_detect(a, 1h, 1h, a > 0)`,
+		`print a=1 | evaluate funnel_sequence_completion(a, a, 1, 2, 1, a, dynamic([]), dynamic([1h]))`,
 	} {
 		if _, err := Run(context.Background(), q, Options{Now: testNow}); err == nil {
 			t.Errorf("%s: no error", q)
