@@ -122,6 +122,7 @@ type job struct {
 	path    string
 	first   bool // first job of a fast-path file
 	buf     []byte
+	pooled  bool // buf belongs to the pool
 	data    []byte
 	tooLong int
 	err     error
@@ -151,7 +152,10 @@ func (l *loader) run(parent context.Context, files []string) error {
 	defer cancel()
 	ordered := make(chan *job, cfg.workers)
 	work := make(chan *job, cfg.workers)
-	free := make(chan []byte, cfg.workers+2)
+	// Chunk buffers: at most maxBufs exist; a job holds one until it is
+	// decoded.
+	maxBufs := 2*cfg.workers + 3
+	free := make(chan []byte, maxBufs)
 	var wg sync.WaitGroup
 	for i := 0; i < cfg.workers; i++ {
 		wg.Add(1)
@@ -160,7 +164,7 @@ func (l *loader) run(parent context.Context, files []string) error {
 			w := newWorker(ctx, cfg)
 			for j := range work {
 				w.do(j)
-				if j.buf != nil && cap(j.buf) == cfg.chunk {
+				if j.pooled {
 					select {
 					case free <- j.buf[:0]:
 					default:
@@ -176,7 +180,8 @@ func (l *loader) run(parent context.Context, files []string) error {
 		defer close(prodDone)
 		defer close(ordered)
 		defer close(work)
-		p := &producer{ctx: ctx, cfg: cfg, free: free, ordered: ordered, work: work}
+		p := &producer{ctx: ctx, cfg: cfg, free: free, ordered: ordered, work: work, maxBufs: maxBufs,
+			head: make([]byte, headBytes+3)}
 		for _, f := range files {
 			if !p.file(f) {
 				return
@@ -211,6 +216,9 @@ type producer struct {
 	free    chan []byte
 	ordered chan *job
 	work    chan *job
+	maxBufs int
+	bufs    int    // buffers allocated
+	head    []byte // the first bytes of a file, for shape detection
 }
 
 func (p *producer) send(j *job) bool {
@@ -230,13 +238,27 @@ func (p *producer) send(j *job) bool {
 	return true
 }
 
+// getBuf returns a chunk buffer, waiting for one when all are in use; nil
+// when the load is cancelled.
 func (p *producer) getBuf() []byte {
+	var b []byte
 	select {
-	case b := <-p.free:
-		return b
+	case b = <-p.free:
 	default:
-		return make([]byte, 0, p.cfg.chunk)
+		if p.bufs < p.maxBufs {
+			p.bufs++
+			return make([]byte, 0, p.cfg.chunk)
+		}
+		select {
+		case b = <-p.free:
+		case <-p.ctx.Done():
+			return nil
+		}
 	}
+	if b == nil {
+		b = make([]byte, 0, p.cfg.chunk)
+	}
+	return b
 }
 
 // fill reads into buf up to its capacity.
@@ -303,26 +325,32 @@ func (p *producer) file(path string) bool {
 		return generic() // reports the error as source.Read does
 	}
 	defer f.Close()
-	buf := p.getBuf()
-	if cap(buf) < headBytes+3 {
-		buf = make([]byte, 0, headBytes+3)
-	}
-	buf, eof, rerr := fill(f, buf)
-	bom, ok := p.fastShape(buf)
-	if !ok || rerr != nil && len(buf) < headBytes+3 {
+	n, rerr := f.ReadAt(p.head, 0)
+	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		return generic()
 	}
-	off := bom
+	bom, ok := p.fastShape(p.head[:n])
+	if !ok {
+		return generic()
+	}
+	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
+		return generic()
+	}
+	buf := p.getBuf()
+	if buf == nil {
+		return false
+	}
+	buf, eof, rerr := fill(f, buf)
 	first := true
 	for {
-		data := buf[off:]
-		cut := len(data)
+		cut := len(buf)
 		if !eof {
-			cut = bytes.LastIndexByte(data, '\n') + 1
+			cut = bytes.LastIndexByte(buf, '\n') + 1
 			if cut == 0 {
 				// One line fills the buffer.
-				if len(data) > p.cfg.maxRec+2 {
-					n, carry, e, err := discardLine(f, len(data), p.cfg.chunk)
+				if len(buf) > p.cfg.maxRec+2 {
+					n, carry, e, err := discardLine(f, len(buf), p.cfg.chunk)
+					p.release(buf)
 					if !p.send(&job{kind: jobTooLong, path: path, first: first, tooLong: n}) {
 						return false
 					}
@@ -333,8 +361,10 @@ func (p *producer) file(path string) bool {
 					if e && len(carry) == 0 {
 						return true
 					}
-					buf = append(p.getBuf(), carry...)
-					off, eof = 0, e
+					if buf = p.getBuf(); buf == nil {
+						return false
+					}
+					buf, eof = append(buf, carry...), e
 					if !eof {
 						buf, eof, rerr = fill(f, buf)
 					}
@@ -342,19 +372,26 @@ func (p *producer) file(path string) bool {
 				}
 				bigger := make([]byte, len(buf), 2*cap(buf))
 				copy(bigger, buf)
+				p.release(buf)
 				buf, eof, rerr = fill(f, bigger)
 				continue
 			}
 		}
 		var next []byte
 		if !eof {
-			next = append(p.getBuf(), data[cut:]...)
+			if next = p.getBuf(); next == nil {
+				return false
+			}
+			next = append(next, buf[cut:]...)
 		}
 		if cut > 0 || first {
-			if !p.send(&job{kind: jobChunk, path: path, first: first, buf: buf, data: data[:cut]}) {
+			j := &job{kind: jobChunk, path: path, first: first, buf: buf, data: buf[:cut], pooled: cap(buf) == p.cfg.chunk}
+			if !p.send(j) {
 				return false
 			}
 			first = false
+		} else {
+			p.release(buf)
 		}
 		if rerr != nil {
 			return p.send(&job{kind: jobReadErr, path: path, err: rerr})
@@ -362,8 +399,19 @@ func (p *producer) file(path string) bool {
 		if eof {
 			return true
 		}
-		buf, off = next, 0
-		buf, eof, rerr = fill(f, buf)
+		buf, eof, rerr = fill(f, next)
+	}
+}
+
+// release returns a pool buffer to the pool (a bigger one that replaced
+// it is dropped: its slot was returned when it was made).
+func (p *producer) release(b []byte) {
+	if cap(b) != p.cfg.chunk {
+		return
+	}
+	select {
+	case p.free <- b[:0]:
+	default:
 	}
 }
 

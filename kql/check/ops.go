@@ -629,13 +629,14 @@ func JoinSchema(kind string, left, right *batch.Schema) *batch.Schema {
 }
 
 // LookupSchema returns the output schema of lookup: the left columns, then
-// the right columns except the keys (a taken name gets a numeric suffix).
+// the right columns except the right-side key columns (a taken name gets a
+// numeric suffix).
 func LookupSchema(left, right *batch.Schema, keys []JoinKey) *batch.Schema {
 	out := cloneSchema(left)
 	for _, f := range right.Fields {
 		isKey := false
 		for _, k := range keys {
-			if k.Right == f.Name && k.Left == f.Name {
+			if k.Right == f.Name {
 				isKey = true
 			}
 		}

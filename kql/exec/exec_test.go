@@ -97,6 +97,8 @@ var execCases = []execCase{
 		schema: "a:long, v:string, b:long, w:string", rows: []string{"1|a|1|p"}},
 	{name: "lookup", q: `let L = datatable(k:long, v:string)[1, "a", 2, "c"]; let R = datatable(k:long, w:string)[1, "p"]; L | lookup R on k`,
 		schema: "k:long, v:string, w:string", rows: []string{"1|a|p", "2|c|"}},
+	{name: "lookup-left-right", q: `let L = datatable(k:long, v:string)[1, "a"]; let R = datatable(j:long, w:string)[1, "p"]; L | lookup R on $left.k == $right.j`,
+		schema: "k:long, v:string, w:string", rows: []string{"1|a|p"}},
 	{name: "lookup-inner", q: `let L = datatable(k:long, v:string)[1, "a", 2, "c"]; let R = datatable(k:long, w:string)[1, "p"]; L | lookup kind=inner R on k`,
 		rows: []string{"1|a|p"}},
 	{name: "union", q: `union (print a=1), (print a=2, b="x")`, schema: "a:long, b:string", rows: []string{"1|", "2|x"}},
@@ -242,6 +244,29 @@ func FuzzRun(f *testing.F) {
 		defer cancel()
 		_, _ = Run(ctx, q, Options{Now: testNow, MemoryLimit: 64 << 20})
 	})
+}
+
+func TestUnionWildcard(t *testing.T) {
+	mk := func(v string) Table {
+		tb := NewTableBuilder(&batch.Schema{Fields: []batch.Field{{Name: "v", Type: types.String}}})
+		_ = tb.Add(types.NewString(v))
+		return tb.Table()
+	}
+	opts := Options{Tables: map[string]Table{"LogA": mk("a"), "LogB": mk("b"), "Other": mk("o")}}
+	for q, want := range map[string]string{
+		`union withsource=T Log* | project T, v`: "LogA|a,LogB|b",
+		`union * | count`:                        "3",
+	} {
+		res, err := Run(context.Background(), q, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		got := resultStrings(res)
+		sort.Strings(got)
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: rows = %v, want %s", q, got, want)
+		}
+	}
 }
 
 func TestTableFunc(t *testing.T) {

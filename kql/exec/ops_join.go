@@ -136,7 +136,7 @@ func planLookup(p *planner, o syntax.Operator, in Node) (Node, error) {
 	for i, f := range right.Schema().Fields {
 		isKey := false
 		for _, k := range keys {
-			if k.Left == f.Name && k.Right == f.Name {
+			if k.Right == f.Name {
 				isKey = true
 			}
 		}

@@ -151,12 +151,23 @@ func planUnion(p *planner, o syntax.Operator, in Node) (Node, error) {
 		fuzzy = true
 	}
 	for _, t := range op.Tables {
+		pattern := ""
 		if id, ok := t.(*syntax.Ident); ok && strings.Contains(id.Name, "*") {
-			for name, tb := range p.q.opts.Tables {
-				if check.WildcardMatch(id.Name, name) {
-					legs = append(legs, p.scan(tb, nil))
-					names = append(names, name)
+			pattern = id.Name
+		} else if _, ok := t.(*syntax.StarExpr); ok {
+			pattern = "*"
+		}
+		if pattern != "" {
+			tables := make([]string, 0, len(p.q.opts.Tables))
+			for name := range p.q.opts.Tables {
+				if check.WildcardMatch(pattern, name) {
+					tables = append(tables, name)
 				}
+			}
+			sort.Strings(tables)
+			for _, name := range tables {
+				legs = append(legs, p.scan(p.q.opts.Tables[name], nil))
+				names = append(names, name)
 			}
 			continue
 		}

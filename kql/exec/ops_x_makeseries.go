@@ -215,6 +215,68 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 		}
 		return v.I
 	}
+	inRange := op.InRange
+	// axisFor computes the bins of one series: from/to when given (to is
+	// exclusive, or inclusive in the "in range(...)" form, which also bins
+	// with bin() rather than bin_at()), otherwise the bins holding data.
+	axisFor := func(lo, hi types.Value, hasData bool) (*seriesAxis, error) {
+		a := *ax
+		if !hasData && !(hasFrom && hasTo) {
+			return nil, nil
+		}
+		if real {
+			if hasFrom {
+				a.sf = asF(from)
+				if inRange {
+					a.sf = math.Floor(a.sf/a.stepF) * a.stepF
+				}
+			} else {
+				a.sf = math.Floor(asF(lo)/a.stepF) * a.stepF
+			}
+			var n float64
+			switch {
+			case hasTo && inRange:
+				n = math.Floor((asF(to)-a.sf)/a.stepF) + 1
+			case hasTo:
+				n = math.Ceil((asF(to) - a.sf) / a.stepF)
+			default:
+				n = math.Floor((asF(hi)-a.sf)/a.stepF) + 1
+			}
+			if n > maxSeriesBins {
+				return nil, fmt.Errorf("make-series: %v bins exceed the limit of %d", n, maxSeriesBins)
+			}
+			if n > 0 {
+				a.n = int(n)
+			}
+			return &a, nil
+		}
+		if hasFrom {
+			a.si = asI(from)
+			if inRange {
+				a.si = types.FloorDiv(a.si, a.stepI) * a.stepI
+			}
+		} else {
+			a.si = types.FloorDiv(lo.I, a.stepI) * a.stepI
+		}
+		var n int64
+		switch {
+		case hasTo && inRange:
+			n = types.FloorDiv(asI(to)-a.si, a.stepI) + 1
+		case hasTo:
+			if d := asI(to) - a.si; d > 0 {
+				n = (d + a.stepI - 1) / a.stepI
+			}
+		default:
+			n = types.FloorDiv(hi.I-a.si, a.stepI) + 1
+		}
+		if n > maxSeriesBins {
+			return nil, fmt.Errorf("make-series: %d bins exceed the limit of %d", n, maxSeriesBins)
+		}
+		if n > 0 {
+			a.n = int(n)
+		}
+		return &a, nil
+	}
 	return &funcNode{schema: out, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
 		b, used, err := drain(ctx, in, p.q.mem, "make-series")
 		if err != nil {
@@ -224,64 +286,6 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 		axc, err := axisE.run(b)
 		if err != nil {
 			return err
-		}
-		// Axis range.
-		a := *ax
-		lo, hi, seen := math.Inf(1), math.Inf(-1), false
-		var loI, hiI int64
-		for r := 0; r < b.Len; r++ {
-			v := valueAt(axc, r)
-			if v.IsNull() {
-				continue
-			}
-			if real {
-				f := asF(v)
-				lo, hi = math.Min(lo, f), math.Max(hi, f)
-			} else {
-				if !seen || v.I < loI {
-					loI = v.I
-				}
-				if !seen || v.I > hiI {
-					hiI = v.I
-				}
-			}
-			seen = true
-		}
-		if !seen && !(hasFrom && hasTo) {
-			return nil
-		}
-		if real {
-			a.sf = math.Floor(lo/a.stepF) * a.stepF
-			if hasFrom {
-				a.sf = asF(from)
-			}
-			end := (math.Floor(hi/a.stepF) + 1) * a.stepF
-			if hasTo {
-				end = asF(to)
-			}
-			n := math.Ceil((end - a.sf) / a.stepF)
-			if n > maxSeriesBins {
-				return fmt.Errorf("make-series: %v bins exceed the limit of %d", n, maxSeriesBins)
-			}
-			a.n = int(max(n, 0))
-		} else {
-			a.si = types.FloorDiv(loI, a.stepI) * a.stepI
-			if hasFrom {
-				a.si = asI(from)
-			}
-			end := types.FloorDiv(hiI, a.stepI)*a.stepI + a.stepI
-			if hasTo {
-				end = asI(to)
-			}
-			if end <= a.si {
-				a.n = 0
-			} else {
-				n := (end - a.si + a.stepI - 1) / a.stepI
-				if n > maxSeriesBins || n < 0 {
-					return fmt.Errorf("make-series: %d bins exceed the limit of %d", n, maxSeriesBins)
-				}
-				a.n = int(n)
-			}
 		}
 		keyCols := make([]*batch.Column, len(keys))
 		for i, k := range keys {
@@ -303,8 +307,11 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 			}
 		}
 		type sgroup struct {
-			keys []types.Value
-			bins map[int][][]funcs.Aggregator // bin -> agg -> slot
+			keys   []types.Value
+			rows   []int32
+			lo, hi types.Value
+			axis   *seriesAxis
+			bins   map[int][][]funcs.Aggregator // bin -> agg -> slot
 		}
 		index := map[string]*sgroup{}
 		var groups []*sgroup
@@ -312,8 +319,8 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 		defer func() { p.q.mem.release(state) }()
 		var kb []byte
 		for r := 0; r < b.Len; r++ {
-			k, ok := a.bin(valueAt(axc, r))
-			if !ok {
+			v := valueAt(axc, r)
+			if v.IsNull() || v.Type == types.Null {
 				continue
 			}
 			kb = kb[:0]
@@ -322,52 +329,79 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 			}
 			g := index[string(kb)]
 			if g == nil {
-				g = &sgroup{bins: map[int][][]funcs.Aggregator{}}
+				g = &sgroup{bins: map[int][][]funcs.Aggregator{}, lo: v, hi: v}
 				for _, kc := range keyCols {
 					g.keys = append(g.keys, valueAt(kc, r))
 				}
 				index[string(kb)] = g
 				groups = append(groups, g)
-			}
-			st := g.bins[k]
-			if st == nil {
-				st = make([][]funcs.Aggregator, len(aggs))
-				for i, ag := range aggs {
-					st[i] = make([]funcs.Aggregator, len(ag.col.slots))
-					for j, s := range ag.col.slots {
-						ts := make([]types.Type, len(s.args))
-						for x, e := range s.args {
-							ts[x] = e.t
-						}
-						st[i][j] = s.f.NewAgg(ts)
-					}
-				}
-				g.bins[k] = st
-				sz := int64(64 + 64*len(aggs))
+				sz := int64(len(kb) + 96)
 				state += sz
 				if err := p.q.mem.add(sz, "make-series"); err != nil {
 					return err
 				}
 			}
-			for i := range aggs {
-				for j := range st[i] {
-					vals := make([]types.Value, len(argCols[i][j]))
-					for x, c := range argCols[i][j] {
-						vals[x] = valueAt(c, r)
-					}
-					st[i][j].Add(vals)
-				}
+			g.rows = append(g.rows, int32(r))
+			if types.SortCompare(v, g.lo) < 0 {
+				g.lo = v
+			}
+			if types.SortCompare(v, g.hi) > 0 {
+				g.hi = v
 			}
 		}
+		state += int64(b.Len) * 4
+		if err := p.q.mem.add(int64(b.Len)*4, "make-series"); err != nil {
+			return err
+		}
 		if len(groups) == 0 {
-			if !nonempty || len(keys) > 0 {
+			if !nonempty || len(keys) > 0 || !(hasFrom && hasTo) {
 				return nil
 			}
 			groups = append(groups, &sgroup{bins: map[int][][]funcs.Aggregator{}})
 		}
-		axis := make([]any, a.n)
-		for k := range axis {
-			axis[k] = a.value(k)
+		for _, g := range groups {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			g.axis, err = axisFor(g.lo, g.hi, len(g.rows) > 0)
+			if err != nil {
+				return err
+			}
+			for _, r := range g.rows {
+				k, ok := g.axis.bin(valueAt(axc, int(r)))
+				if !ok {
+					continue
+				}
+				st := g.bins[k]
+				if st == nil {
+					st = make([][]funcs.Aggregator, len(aggs))
+					for i, ag := range aggs {
+						st[i] = make([]funcs.Aggregator, len(ag.col.slots))
+						for j, s := range ag.col.slots {
+							ts := make([]types.Type, len(s.args))
+							for x, e := range s.args {
+								ts[x] = e.t
+							}
+							st[i][j] = s.f.NewAgg(ts)
+						}
+					}
+					g.bins[k] = st
+					sz := int64(64 + 64*len(aggs))
+					state += sz
+					if err := p.q.mem.add(sz, "make-series"); err != nil {
+						return err
+					}
+				}
+				for i := range aggs {
+					for j := range st[i] {
+						vals := make([]types.Value, len(argCols[i][j]))
+						for x, c := range argCols[i][j] {
+							vals[x] = valueAt(c, int(r))
+						}
+						st[i][j].Add(vals)
+					}
+				}
+			}
 		}
 		bld := make([]*builder, len(out.Fields))
 		for i, f := range out.Fields {
@@ -377,14 +411,15 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			n := g.axis.n
 			for i, kv := range g.keys {
 				bld[i].add(kv)
 			}
 			for i, ag := range aggs {
-				sb := &batch.Batch{Schema: ag.col.schema, Cols: make([]*batch.Column, len(ag.col.slots)), Len: a.n}
+				sb := &batch.Batch{Schema: ag.col.schema, Cols: make([]*batch.Column, len(ag.col.slots)), Len: n}
 				for j, s := range ag.col.slots {
-					cb := newBuilder(s.t, a.n)
-					for k := 0; k < a.n; k++ {
+					cb := newBuilder(s.t, n)
+					for k := 0; k < n; k++ {
 						if st := g.bins[k]; st != nil {
 							cb.add(st[i][j].Result())
 						} else {
@@ -397,7 +432,7 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 				if err != nil {
 					return err
 				}
-				arr := make([]any, a.n)
+				arr := make([]any, n)
 				for k := range arr {
 					if g.bins[k] != nil {
 						arr[k] = types.ToDynamicElement(valueAt(col, k))
@@ -406,6 +441,10 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 					}
 				}
 				bld[len(keys)+i].add(types.NewDynamic(arr))
+			}
+			axis := make([]any, n)
+			for k := range axis {
+				axis[k] = g.axis.value(k)
 			}
 			bld[axisPos].add(types.NewDynamic(axis))
 		}

@@ -32,6 +32,7 @@ var plugins = map[string]pluginPlanner{
 	"basket":                  declared(planBasket),
 	"activity_engagement":     declared(planActivityEngagement),
 	"activity_metrics":        declared(planActivityMetrics),
+	"new_activity_metrics":    declared(planNewActivityMetrics),
 	"sequence_detect":         declared(planSequenceDetect),
 
 	"funnel_sequence_completion": declared(planFunnelSequenceCompletion),

@@ -790,3 +790,174 @@ func planActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, erro
 		return emit(ob)
 	}}, nil
 }
+
+// planNewActivityMetrics compares each cohort of new ids (first seen in a
+// Window period from Start to End, or only the Cohort period when given)
+// with every later period: ids new in that period, cohort ids retained
+// and churned, and the retention and churn rates. An optional tabular
+// last argument lists ids seen before Start (they never count as new).
+func planNewActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	call := *op.Call
+	var lookback Node
+	if n := len(call.Args); n > 5 && p.isTabular(call.Args[n-1]) {
+		lb, err := p.plan(call.Args[n-1])
+		if err != nil {
+			return nil, err
+		}
+		lookback = lb
+		call.Args = call.Args[:n-1]
+	}
+	cohortArg := false
+	if len(call.Args) > 5 {
+		if v, err := p.constArg(call.Args[5]); err == nil && v.Type == types.DateTime {
+			cohortArg = true
+		}
+	}
+	nConst := 3
+	if cohortArg {
+		nConst = 4
+	}
+	sub := *op
+	sub.Call = &call
+	a, err := activityArgs(p, &sub, in, nConst)
+	if err != nil {
+		return nil, err
+	}
+	var v [4]int64
+	for i, what := range []string{"Start", "End", "Window", "Cohort"}[:nConst] {
+		x, err := ticksArg(p, op, a.consts[i], what, i == 2)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = x
+	}
+	start, end, window := v[0], v[1], v[2]
+	idName := check.ExprName(call.Args[0])
+	inS := in.Schema()
+	s := &batch.Schema{Fields: []batch.Field{{Name: "from_" + a.tsName, Type: types.DateTime}, {Name: "to_" + a.tsName, Type: types.DateTime},
+		{Name: "dcount_new_values", Type: types.Long}, {Name: "dcount_retained_values", Type: types.Long},
+		{Name: "dcount_churn_values", Type: types.Long}, {Name: "retention_rate", Type: types.Real}, {Name: "churn_rate", Type: types.Real}}}
+	for _, d := range a.dims {
+		s.Fields = append(s.Fields, inS.Fields[d])
+	}
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, "new_activity_metrics")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		before := map[string]bool{}
+		if lookback != nil {
+			lb, lused, err := drain(ctx, lookback, p.q.mem, "new_activity_metrics")
+			if err != nil {
+				return err
+			}
+			defer p.q.mem.release(lused)
+			col := lb.Schema.Index(idName)
+			if col < 0 && len(lb.Schema.Fields) > 0 {
+				col = 0
+			}
+			for r := 0; col >= 0 && r < lb.Len; r++ {
+				if iv := valueAt(lb.Cols[col], r); !iv.IsNull() {
+					before[string(appendKey(nil, iv))] = true
+				}
+			}
+		}
+		nb := types.FloorDiv(end-start, window) + 1
+		if nb <= 0 {
+			return nil
+		}
+		if nb > 4096 {
+			return fmt.Errorf("new_activity_metrics: %d periods exceed the limit of 4096", nb)
+		}
+		from0, from1 := int64(0), nb
+		if cohortArg {
+			from0 = types.FloorDiv(v[3]-start, window)
+			from1 = from0 + 1
+		}
+		bld := make([]*builder, len(s.Fields))
+		for i, f := range s.Fields {
+			bld[i] = newBuilder(f.Type, 16)
+		}
+		for _, g := range byDim(rows) {
+			ids := make([]map[string]bool, nb)
+			first := map[string]int64{}
+			for _, r := range g {
+				if r.t < start {
+					continue
+				}
+				k := (r.t - start) / window
+				if k >= nb {
+					continue
+				}
+				if ids[k] == nil {
+					ids[k] = map[string]bool{}
+				}
+				ids[k][r.id] = true
+				if f, ok := first[r.id]; !ok || k < f {
+					first[r.id] = k
+				}
+			}
+			for f := max(from0, 0); f < min(from1, nb); f++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				cohort := map[string]bool{}
+				seen := map[string]bool{}
+				for id, k := range first {
+					if k == f && !before[id] {
+						cohort[id] = true
+					}
+					if k <= f {
+						seen[id] = true
+					}
+				}
+				for id := range before {
+					seen[id] = true
+				}
+				for t := f; t < nb; t++ {
+					var newN, kept int64
+					if t == f {
+						newN = int64(len(cohort))
+					}
+					for id := range ids[t] {
+						if t > f && !seen[id] {
+							newN++
+						}
+						if cohort[id] {
+							kept++
+						}
+					}
+					churn := int64(len(cohort)) - kept
+					ret, cr := math.NaN(), math.NaN()
+					if len(cohort) > 0 {
+						ret = float64(kept) / float64(len(cohort))
+						cr = float64(churn) / float64(len(cohort))
+					}
+					bld[0].add(types.NewDateTime(start + f*window))
+					bld[1].add(types.NewDateTime(start + t*window))
+					bld[2].add(types.NewLong(newN))
+					bld[3].add(types.NewLong(kept))
+					bld[4].add(types.NewLong(churn))
+					bld[5].add(types.NewReal(ret))
+					bld[6].add(types.NewReal(cr))
+					for i, d := range a.dims {
+						bld[7+i].add(valueAt(b.Cols[d], int(g[0].row)))
+					}
+				}
+			}
+		}
+		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
+		for i, x := range bld {
+			ob.Cols[i] = x.build()
+		}
+		ob.Len = ob.Cols[0].Len
+		if ob.Len == 0 {
+			return nil
+		}
+		return emit(ob)
+	}}, nil
+}

@@ -156,6 +156,29 @@ var xCases = []execCase{
 		schema: "T:datetime, E:string, Period:timespan, dcount:long",
 		rows: []string{"2007-01-01T00:00:00.0000000Z|Hail|01:00:00|2", "2007-01-01T00:00:00.0000000Z|Tornado|01:00:00|1", "2007-01-01T00:00:00.0000000Z|Wind|01:00:00|0",
 			"2007-01-01T00:00:00.0000000Z|Hail|04:00:00|2", "2007-01-01T00:00:00.0000000Z|Tornado|04:00:00|2", "2007-01-01T00:00:00.0000000Z|Wind|04:00:00|1"}},
+	{name: "new_activity_metrics", q: `let sets = datatable(d:datetime, u:dynamic)[datetime(2019-11-01), dynamic([0,2,3,4]), datetime(2019-11-02), dynamic([0,1,3,4,5]),
+		datetime(2019-11-03), dynamic([0,2,4,5]), datetime(2019-11-04), dynamic([0,1,2,3]), datetime(2019-11-05), dynamic([0,1,2,3,4])];
+		sets | mv-expand user = u to typeof(long) | project user, Timestamp = d
+		| evaluate new_activity_metrics(user, Timestamp, datetime(2019-11-01), datetime(2019-11-07) - 1tick, 1d)
+		| where from_Timestamp < datetime(2019-11-03)`,
+		schema: "from_Timestamp:datetime, to_Timestamp:datetime, dcount_new_values:long, dcount_retained_values:long, dcount_churn_values:long, retention_rate:real, churn_rate:real",
+		rows: []string{
+			"2019-11-01T00:00:00.0000000Z|2019-11-01T00:00:00.0000000Z|4|4|0|1|0",
+			"2019-11-01T00:00:00.0000000Z|2019-11-02T00:00:00.0000000Z|2|3|1|0.75|0.25",
+			"2019-11-01T00:00:00.0000000Z|2019-11-03T00:00:00.0000000Z|1|3|1|0.75|0.25",
+			"2019-11-01T00:00:00.0000000Z|2019-11-04T00:00:00.0000000Z|1|3|1|0.75|0.25",
+			"2019-11-01T00:00:00.0000000Z|2019-11-05T00:00:00.0000000Z|1|4|0|1|0",
+			"2019-11-01T00:00:00.0000000Z|2019-11-06T00:00:00.0000000Z|0|0|4|0|1",
+			"2019-11-02T00:00:00.0000000Z|2019-11-02T00:00:00.0000000Z|2|2|0|1|0",
+			"2019-11-02T00:00:00.0000000Z|2019-11-03T00:00:00.0000000Z|0|1|1|0.5|0.5",
+			"2019-11-02T00:00:00.0000000Z|2019-11-04T00:00:00.0000000Z|0|1|1|0.5|0.5",
+			"2019-11-02T00:00:00.0000000Z|2019-11-05T00:00:00.0000000Z|0|1|1|0.5|0.5",
+			"2019-11-02T00:00:00.0000000Z|2019-11-06T00:00:00.0000000Z|0|0|2|0|1"}},
+	{name: "new_activity_metrics-cohort-lookback", q: `let L = datatable(user:long)[3];
+		datatable(user:long, Timestamp:datetime)[1, datetime(2019-11-01), 3, datetime(2019-11-01), 1, datetime(2019-11-02), 2, datetime(2019-11-02)]
+		| evaluate new_activity_metrics(user, Timestamp, datetime(2019-11-01), datetime(2019-11-02), 1d, datetime(2019-11-01), L)
+		| project to_Timestamp, dcount_new_values, dcount_retained_values, retention_rate`,
+		rows: []string{"2019-11-01T00:00:00.0000000Z|1|1|1", "2019-11-02T00:00:00.0000000Z|1|1|1"}},
 	// scan
 	{name: "scan-cumsum", q: `range x from 1 to 5 step 1 | scan declare (c:long=0) with (step s1: true => c = x + s1.c;)`,
 		schema: "x:long, c:long", rows: []string{"1|1", "2|3", "3|6", "4|10", "5|15"}, ordered: true},

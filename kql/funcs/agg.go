@@ -276,17 +276,23 @@ type setAgg struct {
 	out       []any
 }
 
+// maxSizeArg reads the optional max-size argument args[i] of make_set,
+// make_list and make_bag: a positive number, or defaultMaxSize.
+func maxSizeArg(args []types.Value, i int) int {
+	if i < len(args) {
+		if n, ok := argLong(args[i]); ok && n > 0 {
+			return int(n)
+		}
+	}
+	return defaultMaxSize
+}
+
 func (a *setAgg) Add(args []types.Value) {
 	if !pred(args, a.pred) {
 		return
 	}
 	if a.max == 0 {
-		a.max = defaultMaxSize
-		if a.sizeArg < len(args) {
-			if n, ok := argLong(args[a.sizeArg]); ok && n > 0 {
-				a.max = int(n)
-			}
-		}
+		a.max = maxSizeArg(args, a.sizeArg)
 	}
 	v := args[0]
 	if skip(v) && !a.withNulls {
@@ -360,12 +366,7 @@ func (a *bagAgg) Add(args []types.Value) {
 		return
 	}
 	if a.max == 0 {
-		a.max = defaultMaxSize
-		if a.sizeArg < len(args) {
-			if n, ok := argLong(args[a.sizeArg]); ok && n > 0 {
-				a.max = int(n)
-			}
-		}
+		a.max = maxSizeArg(args, a.sizeArg)
 	}
 	b, ok := bag(args[0])
 	if !ok {

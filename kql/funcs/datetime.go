@@ -192,6 +192,10 @@ func normPart(p string) string {
 	return p
 }
 
+// partMonths is the length in months of the calendar parts datetime_add
+// counts in months.
+var partMonths = map[string]int64{"year": 12, "quarter": 3, "month": 1}
+
 func evalDatetimeAdd(_ *Context, a []types.Value) (types.Value, error) {
 	part := normPart(argStr(a[0]))
 	n, ok1 := argLong(a[1])
@@ -199,26 +203,14 @@ func evalDatetimeAdd(_ *Context, a []types.Value) (types.Value, error) {
 	if !ok1 || !ok2 {
 		return nullDateTime, nil
 	}
-	switch part {
-	case "year":
-		r, ok := addMonths(t, 12*n)
+	if months, ok := partMonths[part]; ok {
+		r, ok := addMonths(t, months*n)
 		if !ok {
 			return nullDateTime, nil
 		}
 		return dtResult(r), nil
-	case "quarter":
-		r, ok := addMonths(t, 3*n)
-		if !ok {
-			return nullDateTime, nil
-		}
-		return dtResult(r), nil
-	case "month":
-		r, ok := addMonths(t, n)
-		if !ok {
-			return nullDateTime, nil
-		}
-		return dtResult(r), nil
-	case "nanosecond":
+	}
+	if part == "nanosecond" {
 		return dtResult(t + n/100), nil
 	}
 	if u, ok := partTicks[part]; ok {

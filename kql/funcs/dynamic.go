@@ -269,12 +269,7 @@ func evalArrayIndexOf(_ *Context, a []types.Value) (types.Value, error) {
 	if !ok {
 		return nullLong, nil
 	}
-	if start < 0 {
-		start += n
-		if start < 0 {
-			start = 0
-		}
-	}
+	start = fromEnd(start, n)
 	end := searchEnd(n, start, length)
 	want := a[1]
 	for i := start; i < end; i++ {

@@ -195,11 +195,9 @@ func evalSubstring(_ *Context, a []types.Value) (types.Value, error) {
 		return emptyString, nil
 	}
 	n := int64(utf8.RuneCountInString(s))
-	if start < 0 {
-		// A negative start counts from the end: substring("123456", -2, 2)
-		// is "56".
-		start = max(start+n, 0)
-	}
+	// A negative start counts from the end: substring("123456", -2, 2) is
+	// "56".
+	start = fromEnd(start, n)
 	end := n
 	if len(a) > 2 {
 		l, ok := argLong(a[2])
@@ -419,6 +417,15 @@ func searchEnd(n, start, length int64) int64 {
 	return n
 }
 
+// fromEnd turns a negative position into one counted from the end of n
+// elements, clamped at 0; other positions are returned unchanged.
+func fromEnd(pos, n int64) int64 {
+	if pos < 0 {
+		return max(pos+n, 0)
+	}
+	return pos
+}
+
 // evalIndexOf implements indexof(source, lookup [, start [, length [,
 // occurrence]]]) counting characters (runes).
 func evalIndexOf(_ *Context, a []types.Value) (types.Value, error) {
@@ -428,12 +435,7 @@ func evalIndexOf(_ *Context, a []types.Value) (types.Value, error) {
 	if !ok {
 		return nullLong, nil
 	}
-	if start < 0 {
-		start += n
-		if start < 0 {
-			start = 0
-		}
-	}
+	start = fromEnd(start, n)
 	if start > n {
 		return types.NewLong(-1), nil
 	}
