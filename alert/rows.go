@@ -7,11 +7,7 @@ import (
 
 // Rows is a query result as alert building reads it (the rule package's
 // ResultSet satisfies it).
-type Rows interface {
-	Columns() []batch.Field
-	NumRows() int
-	Value(row, col int) types.Value
-}
+type Rows = batch.Rows
 
 // ValueString returns a value's text as Kusto's tostring prints it; null
 // values give "".

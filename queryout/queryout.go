@@ -16,11 +16,7 @@ import (
 )
 
 // Result is a tabular query result.
-type Result interface {
-	Columns() []batch.Field
-	NumRows() int
-	Value(row, col int) types.Value
-}
+type Result = batch.Rows
 
 // Formats lists the names Write accepts.
 var Formats = []string{"table", "json", "jsonl", "csv"}

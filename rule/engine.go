@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"kqlhunt/batch"
-	"kqlhunt/kql/types"
 )
 
 // Engine runs KQL for the rule runtime.
@@ -20,8 +19,4 @@ type Engine interface {
 }
 
 // ResultSet is a query result.
-type ResultSet interface {
-	Columns() []batch.Field
-	NumRows() int
-	Value(row, col int) types.Value
-}
+type ResultSet = batch.Rows

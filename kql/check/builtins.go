@@ -42,6 +42,62 @@ func ResultType(f *funcs.Func, args []types.Type) (types.Type, error) {
 	return t, err
 }
 
+// TypeOfArg returns the type name written in a typeof(T) call, and
+// whether e is one.
+func TypeOfArg(e syntax.Expr) (string, bool) {
+	call, ok := e.(*syntax.CallExpr)
+	if !ok || call.Fun.Name != "typeof" || len(call.Args) != 1 {
+		return "", false
+	}
+	switch a := call.Args[0].(type) {
+	case *syntax.Ident:
+		return a.Name, true
+	case *syntax.StarExpr:
+		return "*", true
+	case *syntax.Literal:
+		return a.Raw, true
+	}
+	return "", false
+}
+
+// CallType is ResultType for a call: when the function takes a typeof(T)
+// argument (f.TypeArg) and the call supplies it, the result type is T.
+func CallType(f *funcs.Func, call *syntax.CallExpr, args []types.Type) (types.Type, error) {
+	t, err := ResultType(f, args)
+	if err != nil {
+		return t, err
+	}
+	if f.TypeArg > 0 && len(call.Args) >= f.TypeArg {
+		if name, ok := TypeOfArg(call.Args[f.TypeArg-1]); ok {
+			rt, ok := funcs.ResultTypeFromName(name)
+			if !ok {
+				return types.Null, fmt.Errorf("%s(): unknown type %s", f.Name, name)
+			}
+			return rt, nil
+		}
+	}
+	return t, nil
+}
+
+// OutputNames returns the column names of a multi-column function call
+// (f.Outputs): the names of a tuple assignment by position, or
+// f_<argument>_<output>.
+func OutputNames(f *funcs.Func, call *syntax.CallExpr, tuple []string) []string {
+	arg := ""
+	if len(call.Args) > 0 {
+		arg = ExprName(call.Args[0])
+	}
+	out := make([]string, len(f.Outputs))
+	for i, o := range f.Outputs {
+		if i < len(tuple) {
+			out[i] = tuple[i]
+			continue
+		}
+		out[i] = f.Name + "_" + arg + "_" + o.Name
+	}
+	return out
+}
+
 // FuncNames returns the names of the built-in functions, for suggestions.
 func FuncNames() []string { return funcs.Names() }
 

@@ -148,6 +148,8 @@ type checker struct {
 	// ser reports whether the rows entering the current operator are
 	// serialized (ordered), which window functions need.
 	ser bool
+	// tabDepth bounds the nesting of funcIsTabular (recursive functions).
+	tabDepth int
 }
 
 // Check checks q against env. file maps positions to lines and columns for
@@ -348,10 +350,12 @@ func (c *checker) isTabular(e syntax.Expr, sc *scope) bool {
 
 // funcIsTabular reports whether a user function's body ends in a tabular
 // expression. Parameters are visible as their declared kinds.
-func (c *checker) funcIsTabular(f *syntax.FuncLit, sc *scope, depth int) bool {
-	if depth > 8 || len(f.Body) == 0 {
+func (c *checker) funcIsTabular(f *syntax.FuncLit, sc *scope, _ int) bool {
+	if c.tabDepth > 16 || len(f.Body) == 0 {
 		return false
 	}
+	c.tabDepth++
+	defer func() { c.tabDepth-- }()
 	inner := &scope{parent: sc, syms: map[string]*Symbol{}}
 	for _, p := range f.Params {
 		if p.Type != nil && p.Type.Tabular {

@@ -59,6 +59,8 @@ func TestSchemas(t *testing.T) {
 		{`T | summarize count(), make_set(b), make_list(a), max(t), min(a), sum(r), avg(a), dcount(b), countif(a > 1) by b`,
 			"b:string, count_:long, set_b:dynamic, list_a:dynamic, max_t:datetime, min_a:long, sum_r:real, avg_a:real, dcount_b:long, countif_:long"},
 		{`T | summarize by bin(t, 1h)`, "t:datetime"},
+		{`T | project d | extend series_stats(d) | project-away d | project-keep *max*`, "series_stats_d_max:real, series_stats_d_max_idx:long"},
+		{`T | project x = extract("a(.)", 1, b, typeof(int))`, "x:int"},
 		{`T | summarize percentiles(a, 50, 99.9), (p1, p2) = percentiles(r, 1, 2), percentiles_array(a, 5, 10)`,
 			"percentile_a_50:long, percentile_a_99_9:long, p1:real, p2:real, percentile_a:dynamic"},
 		{`T | summarize n = count() by k = bin(t, 1h), strlen(b)`, "k:datetime, Column1:long, n:long"},
@@ -117,6 +119,12 @@ func TestErrors(t *testing.T) {
 		{`T | join U on c`, "q:1:15: join key c is not a column of the left side"},
 		{`T | project-away zz`, "q:1:18: unknown column or name zz"},
 		{`T | extend n = row_number()`, "q:1:16: row_number() needs serialized input (add serialize or sort before it)"},
+		{`T | project bin(b, 1h)`, "q:1:13: bin(): argument 1: expected a number, datetime or timespan, got string"},
+		{`T | extend x = a + b`, "q:1:18: operator + cannot be applied to long and string"},
+		{`T | where t > 5`, "q:1:13: cannot compare datetime with long using >"},
+		{`T | project a | extend z = nope`, "q:1:28: unknown column or name nope"},
+		{`T | take "x"`, "q:1:10: row count must be an integer, not string"},
+		{`let f = (x:long) { x }; print f()`, "q:1:33: missing argument x to f"},
 	}
 	for _, c := range cases {
 		_, err := checkQuery(t, c.q)
@@ -219,6 +227,7 @@ func FuzzCheck(f *testing.F) {
 		`union isfuzzy=true T, Nope | project a, zz`,
 		`T | mv-expand d | parse b with "x" y:long | evaluate bag_unpack(d)`,
 		`let g = (tab:(*)) { tab | count }; T | invoke g()`,
+		`let f = () { f() }; f()`,
 	} {
 		f.Add(s)
 	}

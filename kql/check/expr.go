@@ -303,6 +303,11 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 			return f.Type
 		}
 		return def
+	case "typeof":
+		if _, ok := TypeOfArg(call); !ok {
+			c.errorf(call.Pos(), "typeof() expects a type name")
+		}
+		return types.String
 	case "pack_all", "bag_pack_all":
 		if rs == nil || rs.schema == nil {
 			c.errorf(call.Pos(), "%s() needs a row context", name)
@@ -383,7 +388,7 @@ func (c *checker) call(call *syntax.CallExpr, sc *scope, rs *rowScope) types.Typ
 		}
 		args[i] = c.expr(a, sc, argRS)
 	}
-	t, err := ResultType(f, args)
+	t, err := CallType(f, call, args)
 	if err != nil {
 		c.errorf(call.Fun.Pos(), "%v", err)
 		return types.Null

@@ -239,6 +239,15 @@ func (c *checker) extendItems(items []syntax.Expr, out *batch.Schema, sc *scope,
 	for _, it := range items {
 		scope := &rowScope{schema: out, fuzzy: rs.fuzzy, serialized: rs.serialized}
 		t := c.expr(it, sc, scope)
+		if fields := multiOutputFields(it); fields != nil {
+			var names []string
+			for _, f := range fields {
+				setField(out, f)
+				names = append(names, f.Name)
+			}
+			c.info.Names[it] = names
+			continue
+		}
 		if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
 			names := make([]string, len(ne.Names))
 			for i, id := range ne.Names {
@@ -278,6 +287,15 @@ func (c *checker) project(op *syntax.ProjectOp, in *batch.Schema, sc *scope) *ba
 				continue
 			}
 			t := c.expr(it, sc, rs)
+			if fields := multiOutputFields(it); fields != nil {
+				var names []string
+				for _, f := range fields {
+					setField(out, f)
+					names = append(names, f.Name)
+				}
+				c.info.Names[it] = names
+				continue
+			}
 			if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
 				var names []string
 				for _, id := range ne.Names {
@@ -387,6 +405,32 @@ func (c *checker) project(op *syntax.ProjectOp, in *batch.Schema, sc *scope) *ba
 	}
 	c.errorf(op.Pos(), "operator %s is not supported", op.Keyword)
 	return in
+}
+
+// multiOutputFields returns the columns of an extend/project item that
+// calls a multi-column function (series_stats, series_fit_line, ...), or
+// nil.
+func multiOutputFields(it syntax.Expr) []batch.Field {
+	var tuple []string
+	if ne, ok := it.(*syntax.NamedExpr); ok {
+		for _, id := range ne.Names {
+			tuple = append(tuple, id.Name)
+		}
+	}
+	call := aggCall(it)
+	if call == nil {
+		return nil
+	}
+	f := LookupFunc(call.Fun.Name)
+	if f == nil || len(f.Outputs) == 0 {
+		return nil
+	}
+	names := OutputNames(f, call, tuple)
+	fields := make([]batch.Field, len(names))
+	for i, n := range names {
+		fields[i] = batch.Field{Name: n, Type: f.Outputs[i].Type}
+	}
+	return fields
 }
 
 // isArgMinMax reports whether a call is arg_max/arg_min (with their older

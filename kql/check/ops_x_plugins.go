@@ -83,6 +83,51 @@ func (c *checker) evaluateX1(op *syntax.EvaluateOp, in *batch.Schema, sc *scope)
 			}
 		}
 		return out, true
+	case "rows_near":
+		rs := &rowScope{schema: in, fuzzy: fuzzy, serialized: true}
+		for _, a := range op.Call.Args {
+			c.expr(a, sc, rs)
+		}
+		return in, true
+	case "geo_polygon_lookup", "geo_line_lookup":
+		// Output: the input columns, then the lookup table's columns
+		// (its key column only with return_lookup_key = true).
+		rs := &rowScope{schema: in, fuzzy: fuzzy}
+		var table *batch.Schema
+		var key string
+		keepKey := false
+		for i, a := range op.Call.Args {
+			if ne, ok := a.(*syntax.NamedExpr); ok && len(ne.Names) == 1 {
+				c.expr(ne.Value, sc, nil)
+				if strings.EqualFold(ne.Names[0].Name, "return_lookup_key") {
+					if lit, ok := ne.Value.(*syntax.Literal); ok && strings.EqualFold(lit.Raw, "true") {
+						keepKey = true
+					}
+				}
+				continue
+			}
+			switch i {
+			case 0:
+				table = c.tabular(a, sc)
+			case 1:
+				key = ExprName(a)
+			default:
+				c.expr(a, sc, rs)
+			}
+		}
+		out := cloneSchema(in)
+		out.Open = fuzzy
+		if table != nil {
+			for _, f := range table.Fields {
+				if f.Name == key && !keepKey {
+					continue
+				}
+				f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+				out.Fields = append(out.Fields, f)
+			}
+			out.Open = out.Open || table.Open
+		}
+		return out, true
 	case "active_users_count", "activity_counts_metrics", "rolling_percentile", "sliding_window_counts",
 		"activity_engagement", "activity_metrics", "basket", "sequence_detect", "funnel_sequence_completion":
 		rs := &rowScope{schema: in, fuzzy: fuzzy}

@@ -132,6 +132,14 @@ var execCases = []execCase{
 	{name: "serialize-row_number", q: `range x from 5 to 7 step 1 | serialize | extend n = row_number()`, rows: []string{"5|1", "6|2", "7|3"}, ordered: true},
 	{name: "prev-next", q: `range x from 1 to 3 step 1 | sort by x asc | extend p = prev(x), n = next(x, 1, 0)`, rows: []string{"1|null|2", "2|1|3", "3|2|0"}, ordered: true},
 	{name: "row_cumsum", q: `range x from 1 to 4 step 1 | serialize | extend s = row_cumsum(x)`, rows: []string{"1|1", "2|3", "3|6", "4|10"}, ordered: true},
+	{name: "row_window_session", q: `datatable(t:datetime)[datetime(2024-01-01 00:00), datetime(2024-01-01 00:05), datetime(2024-01-01 00:30), datetime(2024-01-01 00:34)] | sort by t asc | extend s = row_window_session(t, 1h, 10m)`,
+		rows: []string{"2024-01-01T00:00:00.0000000Z|2024-01-01T00:00:00.0000000Z", "2024-01-01T00:05:00.0000000Z|2024-01-01T00:00:00.0000000Z",
+			"2024-01-01T00:30:00.0000000Z|2024-01-01T00:30:00.0000000Z", "2024-01-01T00:34:00.0000000Z|2024-01-01T00:30:00.0000000Z"}, ordered: true},
+	{name: "multi-output", q: `print x = dynamic([1, 2, 3]) | extend (lo, lo_idx) = series_stats(x) | project lo, lo_idx, series_stats_x_max`,
+		schema: "lo:real, lo_idx:long, series_stats_x_max:real", rows: []string{"1|0|3"}},
+	{name: "typeof-arg", q: `print extract("x([0-9]+)", 1, "x12", typeof(long)) + 1`, schema: "print_0:long", rows: []string{"13"}},
+	{name: "bag_pack_columns", q: `print a = 1, b = "x" | project p = bag_pack_columns(a, b)`, rows: []string{`{"a":1,"b":"x"}`}},
+	{name: "ingestion_time", q: `print TimeGenerated = datetime(2024-01-01) | project i = ingestion_time()`, rows: []string{"2024-01-01T00:00:00.0000000Z"}},
 	{name: "bag_unpack", q: `print d = dynamic({"b": 1, "a": "x"}), k = 1 | evaluate bag_unpack(d)`, schema: "k:long, a:dynamic, b:dynamic", rows: []string{"1|x|1"}},
 	{name: "invoke", q: `let f = (tab:(*), n:long) { tab | where x > n | count }; range x from 1 to 10 step 1 | invoke f(7)`, rows: []string{"3"}},
 	{name: "as", q: `print x = 1 | as P | union P`, rows: []string{"1", "1"}},
@@ -239,6 +247,7 @@ func FuzzRun(f *testing.F) {
 		f.Add(c.q)
 	}
 	f.Add(cloudShellQuery)
+	f.Add(`let f = (n:long) { f(n) }; print f(1)`)
 	f.Fuzz(func(t *testing.T, q string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
@@ -331,5 +340,22 @@ func TestFiltersFirst(t *testing.T) {
 	}
 	if got := strings.Join(resultStrings(res), ","); got != "1|2|3" {
 		t.Errorf("rows = %s", got)
+	}
+}
+
+func TestRecursionIsAnError(t *testing.T) {
+	for _, q := range []string{`let f = () { f() }; f()`, `let f = (n:long) { f(n) }; print f(1)`} {
+		parsed, err := syntax.Parse("", q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Without the checker, the planner itself must stop.
+		_, err = RunQuery(context.Background(), nil, parsed, nil, Options{})
+		if err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+			t.Errorf("%s: err = %v", q, err)
+		}
+		if _, err := Run(context.Background(), q, Options{}); err == nil {
+			t.Errorf("%s: Run gave no error", q)
+		}
 	}
 }

@@ -890,7 +890,28 @@ func (c *compiler) call(e *syntax.CallExpr) (*cexpr, error) {
 		return c.compile(e.Args[1])
 	case "pack_all", "bag_pack_all":
 		return c.packAll(e)
-	case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank":
+	case "bag_pack_columns":
+		return c.packColumns(e)
+	case "ingestion_time":
+		// Offline data has no ingestion time: use the _IngestionTime
+		// column when the source provides one, else TimeGenerated.
+		for _, name := range []string{"_IngestionTime", "TimeGenerated"} {
+			if c.schema != nil {
+				if i := c.schema.Index(name); i >= 0 && c.schema.Fields[i].Type == types.DateTime {
+					return &cexpr{t: types.DateTime, eval: func(b *batch.Batch) (*batch.Column, error) { return columnAt(b, i, name) }}, nil
+				}
+			}
+		}
+		return &cexpr{t: types.DateTime, konst: true, val: types.NullOf(types.DateTime)}, nil
+	case "cursor_current":
+		return konstExpr(types.NewString("")), nil
+	case "typeof":
+		name, ok := check.TypeOfArg(e)
+		if !ok {
+			return nil, c.errorf(e, "typeof() expects a type name")
+		}
+		return konstExpr(types.NewString(name)), nil
+	case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank", "row_window_session":
 		if !c.window {
 			return nil, c.errorf(e, "%s() needs serialized input", name)
 		}
@@ -923,9 +944,12 @@ func (c *compiler) call(e *syntax.CallExpr) (*cexpr, error) {
 		args[i] = ce
 		argTypes[i] = ce.t
 	}
-	t, err := check.ResultType(f, argTypes)
+	t, err := check.CallType(f, e, argTypes)
 	if err != nil {
 		return nil, c.errorf(e, "%v", err)
+	}
+	if len(f.Outputs) > 0 {
+		t = types.Dynamic // a bag of the outputs, expanded by extend/project
 	}
 	if v := c.fastCall(name, t, args); v != nil {
 		return v, nil
@@ -1067,10 +1091,44 @@ func (c *compiler) packAll(e *syntax.CallExpr) (*cexpr, error) {
 	}}, nil
 }
 
+// packColumns builds bag_pack_columns(c1, c2, ...): a bag keyed by the
+// column names.
+func (c *compiler) packColumns(e *syntax.CallExpr) (*cexpr, error) {
+	names := make([]string, len(e.Args))
+	args := make([]*cexpr, len(e.Args))
+	for i, a := range e.Args {
+		names[i] = check.ExprName(a)
+		if names[i] == "" {
+			return nil, c.errorf(a, "bag_pack_columns() expects column names")
+		}
+		ce, err := c.compile(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = ce
+	}
+	return c.mapValues(types.Dynamic, args, func(vals []types.Value) (types.Value, error) {
+		bag := &types.Bag{}
+		for i, v := range vals {
+			var d any
+			if !v.IsNull() {
+				d = types.ToDynamicElement(v)
+			}
+			bag.Set(names[i], d)
+		}
+		return types.NewDynamic(bag), nil
+	})
+}
+
 // userCall inlines a scalar user function: its parameters are bound to the
 // compiled arguments and its body compiled in the caller's row context.
 func (c *compiler) userCall(e *syntax.CallExpr, bnd *binding) (*cexpr, error) {
 	fn := bnd.fn
+	if c.p.q.callDepth >= maxCallDepth {
+		return nil, c.errorf(e, "function calls nested too deeply (recursive function %s?)", e.Fun.Name)
+	}
+	c.p.q.callDepth++
+	defer func() { c.p.q.callDepth-- }()
 	inner, err := c.p.bindArgs(e, bnd, c)
 	if err != nil {
 		return nil, err

@@ -221,7 +221,7 @@ func hasWindow(items []syntax.Expr) bool {
 		inspect(it, func(n any) {
 			if c, ok := n.(*syntax.CallExpr); ok {
 				switch c.Fun.Name {
-				case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank":
+				case "row_number", "prev", "next", "row_cumsum", "row_rank_min", "row_rank_dense", "row_rank", "row_window_session":
 					found = true
 				}
 			}
@@ -280,6 +280,17 @@ func planProject(p *planner, o syntax.Operator, in Node) (Node, error) {
 			ce, err := c.compile(it)
 			if err != nil {
 				return nil, err
+			}
+			if call := aggCallOf(it); call != nil {
+				if f := check.LookupFunc(call.Fun.Name); f != nil && len(f.Outputs) > 0 {
+					onames := check.OutputNames(f, call, tupleNames(it))
+					for k, nm := range onames {
+						defined[nm] = true
+						elem := bagElem(ce, f.Outputs[k].Name, f.Outputs[k].Type)
+						setOutput(s, &srcs, nm, elem.t, colSource{in: -1, expr: elem})
+					}
+					continue
+				}
 			}
 			names := itemNames(it)
 			for _, nm := range names {
@@ -510,6 +521,42 @@ func setOutput(s *batch.Schema, srcs *[]colSource, name string, t types.Type, sr
 	}
 	s.Fields = append(s.Fields, batch.Field{Name: name, Type: t})
 	*srcs = append(*srcs, src)
+}
+
+// tupleNames returns the names of a (a, b, ...) = X assignment, or nil.
+func tupleNames(it syntax.Expr) []string {
+	ne, ok := it.(*syntax.NamedExpr)
+	if !ok {
+		return nil
+	}
+	out := make([]string, len(ne.Names))
+	for i, id := range ne.Names {
+		out[i] = id.Name
+	}
+	return out
+}
+
+// bagElem takes property key of a dynamic bag expression, converted to t.
+func bagElem(e *cexpr, key string, t types.Type) *cexpr {
+	return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
+		col, err := e.run(b)
+		if err != nil {
+			return nil, err
+		}
+		bld := newBuilder(t, col.Len)
+		for i := 0; i < col.Len; i++ {
+			v := member(valueAt(col, i), key)
+			if t != types.Dynamic {
+				if v.IsNull() {
+					v = types.NullOf(t)
+				} else {
+					v = convertTo(types.FromDynamic(v.D), t)
+				}
+			}
+			bld.add(v)
+		}
+		return bld.build(), nil
+	}}
 }
 
 // tupleElem takes element k of a dynamic array expression (for

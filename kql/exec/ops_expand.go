@@ -2,6 +2,8 @@ package exec
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -614,6 +616,52 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 				out.Ints[i] = rank
 			}
 			return out, nil
+		}}, nil
+	case "row_window_session":
+		if len(args) < 3 || !args[1].konst || !args[2].konst {
+			return nil, c.errorf(e, "row_window_session() needs an expression and two constant timespans")
+		}
+		x, maxFirst, maxGap := args[0], args[1].val, args[2].val
+		var restart *cexpr
+		if len(args) > 3 {
+			restart = args[3]
+		}
+		return &cexpr{t: types.DateTime, eval: func(b *batch.Batch) (*batch.Column, error) {
+			xc, err := x.run(b)
+			if err != nil {
+				return nil, err
+			}
+			var rc *batch.Column
+			if restart != nil {
+				if rc, err = restart.run(b); err != nil {
+					return nil, err
+				}
+			}
+			bld := newBuilder(types.DateTime, b.Len)
+			var start, prev types.Value
+			have := false
+			for i := 0; i < b.Len; i++ {
+				v := valueAt(xc, i)
+				if v.IsNull() {
+					bld.add(types.NullOf(types.DateTime))
+					continue
+				}
+				newSession := !have || (rc != nil && boolAt(rc, i) == 1)
+				if !newSession {
+					fromFirst, err1 := types.Arith("-", v, start)
+					gap, err2 := types.Arith("-", v, prev)
+					if err1 != nil || err2 != nil {
+						return nil, fmt.Errorf("row_window_session(): %v", errors.Join(err1, err2))
+					}
+					newSession = types.CompareOp(">", fromFirst, maxFirst).Bool() || types.CompareOp(">", gap, maxGap).Bool()
+				}
+				if newSession {
+					start, have = v, true
+				}
+				prev = v
+				bld.add(convertTo(start, types.DateTime))
+			}
+			return bld.build(), nil
 		}}, nil
 	case "row_cumsum":
 		if len(args) < 1 {

@@ -367,6 +367,9 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 			if err != nil {
 				return err
 			}
+			if g.axis == nil {
+				g.axis = &seriesAxis{}
+			}
 			for _, r := range g.rows {
 				k, ok := g.axis.bin(valueAt(axc, int(r)))
 				if !ok {

@@ -147,8 +147,8 @@ func planConsume(p *planner, o syntax.Operator, in Node) (Node, error) {
 }
 
 // planPartition runs a subquery on the rows of each distinct value of a
-// column and unions the results. The subquery is planned once over a
-// holder node refilled per partition.
+// column and unions the results. The subquery runs over a holder node
+// refilled per partition.
 func planPartition(p *planner, o syntax.Operator, in Node) (Node, error) {
 	op := o.(*syntax.PartitionOp)
 	sub, ok := op.Sub.(*syntax.PipeExpr)
@@ -160,16 +160,15 @@ func planPartition(p *planner, o syntax.Operator, in Node) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	holder := &holderNode{schema: inS}
-	var subNode Node = holder
-	for _, so := range sub.Ops {
-		n, err := p.planOp(so, subNode)
-		if err != nil {
-			return nil, err
-		}
-		subNode = n
+	_, probe, err := planOver(p, inS, sub.Ops)
+	if err != nil {
+		return nil, err
 	}
-	return &funcNode{schema: subNode.Schema(), run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+	return &funcNode{schema: probe.Schema(), run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		holder, subNode, err := planOver(p, inS, sub.Ops)
+		if err != nil {
+			return err
+		}
 		b, used, err := drain(ctx, in, p.q.mem, "partition")
 		if err != nil {
 			return err
@@ -335,6 +334,19 @@ func (p *planner) searchPred(e syntax.Expr, s *batch.Schema, cs bool) (*cexpr, e
 			}
 			return logical(op, l, r), nil
 		}
+		// * op "text": any column satisfies the string operator.
+		if _, star := x.X.(*syntax.StarExpr); star && !strings.HasPrefix(x.Op, "!") {
+			lit, ok := x.Y.(*syntax.Literal)
+			f := stringOp(x.Op)
+			if x.Op == "==" {
+				f = func(s, n string) bool { return s == n }
+			}
+			if !ok || lit.Kind != syntax.LitString || f == nil {
+				return nil, p.errorf(x, "search: * %s needs a string literal and a string operator", x.Op)
+			}
+			needle := lit.Value
+			return anyColumn(s, func(h string) bool { return f(h, needle) }), nil
+		}
 	case *syntax.Literal:
 		if x.Kind == syntax.LitString {
 			return searchTerm(x.Value, s, cs), nil
@@ -358,6 +370,11 @@ func searchTerm(term string, s *batch.Schema, cs bool) *cexpr {
 	case lead:
 		match = func(hay string) bool { return types.HasSuffix(hay, core, cs) }
 	}
+	return anyColumn(s, match)
+}
+
+// anyColumn matches rows where the text of any column satisfies match.
+func anyColumn(s *batch.Schema, match func(string) bool) *cexpr {
 	return &cexpr{t: types.Bool, eval: func(b *batch.Batch) (*batch.Column, error) {
 		out := &batch.Column{Type: types.Bool, Len: b.Len, Ints: make([]int64, b.Len)}
 		for j := range s.Fields {

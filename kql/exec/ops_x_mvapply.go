@@ -15,7 +15,8 @@ func init() {
 }
 
 // holderNode replays whatever batch its owner put in cur; it is the input
-// of a subquery planned once and run many times (mv-apply, partition).
+// of a subquery planned once per run and run many times (mv-apply,
+// partition).
 type holderNode struct {
 	schema *batch.Schema
 	cur    *batch.Batch
@@ -28,6 +29,20 @@ func (n *holderNode) Run(_ context.Context, emit func(*batch.Batch) error) error
 		return nil
 	}
 	return emit(n.cur)
+}
+
+// planOver plans ops over a fresh holder node of schema s.
+func planOver(p *planner, s *batch.Schema, ops []syntax.Operator) (*holderNode, Node, error) {
+	holder := &holderNode{schema: s}
+	var n Node = holder
+	for _, o := range ops {
+		next, err := p.planOp(o, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		n = next
+	}
+	return holder, n, nil
 }
 
 // expandDynamic lists the elements mv-expand/mv-apply produce from v.
@@ -60,8 +75,8 @@ func expandDynamic(v types.Value, bagArray bool) []any {
 
 // planMvApply expands the items of every input row into a small table,
 // runs the subquery over it and appends the subquery's columns to the
-// row's columns (one output row per subquery row). The subquery is
-// planned once, over a holder node that each row refills.
+// row's columns (one output row per subquery row). The subquery runs over
+// a holder node that each row refills.
 func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 	op := o.(*syntax.MvApplyOp)
 	inS := in.Schema()
@@ -130,18 +145,15 @@ func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 		}
 		expanded[idxName] = true
 	}
-	holder := &holderNode{schema: sub}
-	var subNode Node = holder
+	var subOps []syntax.Operator
 	if op.Sub != nil {
-		for _, so := range op.Sub.Ops {
-			n, err := p.planOp(so, subNode)
-			if err != nil {
-				return nil, err
-			}
-			subNode = n
-		}
+		subOps = op.Sub.Ops
 	}
-	subS := subNode.Schema()
+	_, probe, err := planOver(p, sub, subOps)
+	if err != nil {
+		return nil, err
+	}
+	subS := probe.Schema()
 	// Output: the input columns (less those the items replace), then the
 	// subquery's new columns.
 	out := &batch.Schema{}
@@ -164,8 +176,12 @@ func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 		fromSub = append(fromSub, j)
 	}
 	return &funcNode{schema: out, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
-		// The holder is shared by the subquery plan: rows are applied one
-		// at a time.
+		// Each run plans the subquery over its own holder, so that runs
+		// never share one.
+		holder, subNode, err := planOver(p, sub, subOps)
+		if err != nil {
+			return err
+		}
 		return in.Run(ctx, func(b *batch.Batch) error {
 			cols := make([]*batch.Column, len(items))
 			for i, it := range items {

@@ -181,6 +181,11 @@ type query struct {
 	mat map[matKey]*Result
 	// regexes caches compiled patterns (matches regex).
 	regexes sync.Map
+	// tabDepth bounds the nesting of fnIsTabular (recursive functions);
+	// planning runs on one goroutine.
+	tabDepth int
+	// callDepth bounds the nesting of user function calls.
+	callDepth int
 }
 
 type matKey struct {
@@ -332,9 +337,11 @@ func (p *planner) isTabular(e syntax.Expr) bool {
 }
 
 func (p *planner) fnIsTabular(b *binding) bool {
-	if len(b.fn.Body) == 0 {
+	if len(b.fn.Body) == 0 || p.q.tabDepth > 16 {
 		return false
 	}
+	p.q.tabDepth++
+	defer func() { p.q.tabDepth-- }()
 	last, ok := b.fn.Body[len(b.fn.Body)-1].(*syntax.ExprStmt)
 	if !ok {
 		return false
@@ -693,6 +700,11 @@ func containsStr(list []string, s string) bool {
 func (p *planner) planCall(call *syntax.CallExpr) (Node, error) {
 	name := call.Fun.Name
 	if b := p.env.lookup(name); b != nil && b.fn != nil {
+		if p.q.callDepth >= maxCallDepth {
+			return nil, p.errorf(call, "function calls nested too deeply (recursive function %s?)", name)
+		}
+		p.q.callDepth++
+		defer func() { p.q.callDepth-- }()
 		inner, err := p.bindArgs(call, b, nil)
 		if err != nil {
 			return nil, err
@@ -771,6 +783,9 @@ func (p *planner) materialize(call *syntax.CallExpr) (Node, error) {
 	}
 	return &resultNode{res: res}, nil
 }
+
+// maxCallDepth bounds the nesting of user function calls.
+const maxCallDepth = 32
 
 // opPlanner plans one operator given its input (nil for operators that
 // start a pipeline).

@@ -36,6 +36,9 @@ var plugins = map[string]pluginPlanner{
 	"sequence_detect":         declared(planSequenceDetect),
 
 	"funnel_sequence_completion": declared(planFunnelSequenceCompletion),
+	"geo_polygon_lookup":         declared(planGeoPolygonLookup),
+	"geo_line_lookup":            declared(planGeoLineLookup),
+	"rows_near":                  declared(planRowsNear),
 }
 
 // declared applies an evaluate output schema such as
@@ -380,7 +383,8 @@ func planSchemaMerge(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 		last := -1
 		prevOrd := int64(-1)
 		for r := 0; r < b.Len; r++ {
-			name := b.Cols[idx[0]].Str(r)
+			text := func(i int) string { return types.ToString(valueAt(b.Cols[idx[i]], r)) }
+			name := text(0)
 			ord := types.ToLong(valueAt(b.Cols[idx[1]], r))
 			if !ord.IsNull() && ord.I <= prevOrd {
 				last = -1 // a new schema
@@ -391,7 +395,7 @@ func planSchemaMerge(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 			i, ok := at[name]
 			if !ok {
 				at[name] = len(merged)
-				merged = append(merged, &col{name: name, dataType: b.Cols[idx[2]].Str(r), colType: b.Cols[idx[3]].Str(r)})
+				merged = append(merged, &col{name: name, dataType: text(2), colType: text(3)})
 				last = len(merged) - 1
 				continue
 			}
@@ -647,5 +651,66 @@ func planNarrow(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 			}
 			return emit(&batch.Batch{Schema: out, Cols: []*batch.Column{rc.build(), cc.build(), vc.build()}, Len: n})
 		})
+	}}, nil
+}
+
+// planRowsNear keeps, in input order, the rows within NumRows before and
+// RowsAfter (default NumRows) after each row where Condition holds.
+func planRowsNear(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
+	if err := needInput(p, op, in); err != nil {
+		return nil, err
+	}
+	args := op.Call.Args
+	if len(args) < 2 || len(args) > 3 {
+		return nil, p.errorf(op.Call, "rows_near(Condition, NumRows [, RowsAfter]) takes two or three arguments")
+	}
+	inS := in.Schema()
+	cond, err := p.compiler(inS).compile(args[0])
+	if err != nil {
+		return nil, err
+	}
+	before, err := p.constInt(args[1])
+	if err != nil {
+		return nil, err
+	}
+	after := before
+	if len(args) == 3 {
+		if after, err = p.constInt(args[2]); err != nil {
+			return nil, err
+		}
+	}
+	if before < 0 || after < 0 {
+		return nil, p.errorf(op.Call, "rows_near(): the row counts must not be negative")
+	}
+	return &funcNode{schema: inS, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		b, used, err := drain(ctx, in, p.q.mem, "rows_near")
+		if err != nil {
+			return err
+		}
+		defer p.q.mem.release(used)
+		cc, err := cond.run(b)
+		if err != nil {
+			return err
+		}
+		keep := make([]bool, b.Len)
+		for r := 0; r < b.Len; r++ {
+			if boolAt(cc, r) != 1 {
+				continue
+			}
+			lo, hi := max(int64(r)-before, 0), min(int64(r)+after, int64(b.Len-1))
+			for i := lo; i <= hi; i++ {
+				keep[i] = true
+			}
+		}
+		var sel []int32
+		for r, k := range keep {
+			if k {
+				sel = append(sel, int32(r))
+			}
+		}
+		if len(sel) == 0 {
+			return nil
+		}
+		return emit(filterBatch(b, sel))
 	}}, nil
 }

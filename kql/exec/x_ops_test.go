@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"kqlhunt/batch"
+	"kqlhunt/kql/check"
 	"kqlhunt/kql/types"
 )
 
@@ -54,7 +56,13 @@ var xCases = []execCase{
 	{name: "make-series-by-default", q: `datatable(k:string, x:long, v:long)["a", 1, 10, "a", 3, 5, "b", 2, 7]
 		| make-series s = sum(v) default = -1, c = count() on x step 1 by k`,
 		schema: "k:string, s:dynamic, c:dynamic, x:dynamic",
-		rows:   []string{"a|[10,-1,5]|[1,0,1]|[1,2,3]", "b|[-1,7,-1]|[0,1,0]|[1,2,3]"}},
+		rows:   []string{"a|[10,-1,5]|[1,0,1]|[1,2,3]", "b|[7]|[1]|[2]"}},
+	{name: "make-series-per-series-range", q: `datatable(k:string, x:long)["a", 3, "a", 5, "b", 10]
+		| make-series c = count() on x step 2 by k`,
+		rows: []string{"a|[1,1]|[2,4]", "b|[1]|[10]"}},
+	{name: "make-series-in-range", q: `datatable(t:datetime)[datetime(2020-01-01 05:00), datetime(2020-01-03 01:00)]
+		| make-series c = count() on t in range(datetime(2020-01-01 12:00), datetime(2020-01-03), 1d)`,
+		rows: []string{`[1,0,1]|["2020-01-01T00:00:00.0000000Z","2020-01-02T00:00:00.0000000Z","2020-01-03T00:00:00.0000000Z"]`}},
 	{name: "make-series-empty", q: `datatable(t:datetime, v:long)[] | make-series sum(v) on t from datetime(2020-01-01) to datetime(2020-01-03) step 1d`,
 		rows: nil},
 	{name: "make-series-nonempty", q: `datatable(t:datetime, v:long)[] | make-series kind=nonempty sum(v) default=2 on t from datetime(2020-01-01) to datetime(2020-01-03) step 1d | project sum_v`,
@@ -98,6 +106,16 @@ var xCases = []execCase{
 		schema: "E:string, a:long, b:long", rows: []string{"w|1|2", "h|3|0"}},
 	{name: "pivot-declared-schema", q: `datatable(State:string, Event:string)["AL","Wind", "AK","Snow"] | evaluate pivot(State) : (Event:string, AL:long, TX:long)`,
 		schema: "Event:string, AL:long, TX:long", rows: []string{"Wind|1|null", "Snow|0|null"}},
+	{name: "geo_polygon_lookup", q: `let P = datatable(name:string, poly:dynamic)["sq", dynamic({"type":"Polygon","coordinates":[[[-1,-1],[1,-1],[1,1],[-1,1],[-1,-1]]]})];
+		datatable(p:string, lon:real, lat:real)["in", 0.5, 0.5, "out", 5, 5] | evaluate geo_polygon_lookup(P, poly, lon, lat, return_unmatched = true)`,
+		schema: "p:string, lon:real, lat:real, name:string", rows: []string{"in|0.5|0.5|sq", "out|5|5|"}},
+	{name: "geo_line_lookup", q: `let L = datatable(name:string, line:dynamic)["l", dynamic({"type":"LineString","coordinates":[[0,0],[0,1]]})];
+		datatable(p:string, lon:real, lat:real)["near", 0.0001, 0.5, "far", 1, 0.5] | evaluate geo_line_lookup(L, line, lon, lat, 100, return_lookup_key = true) | project p, name`,
+		rows: []string{"near|l"}},
+	{name: "rows_near", q: `range x from 1 to 10 step 1 | extend s = iff(x in (3, 9), "E", "") | evaluate rows_near(s == "E", 1) | project x`,
+		rows: []string{"2", "3", "4", "8", "9", "10"}, ordered: true},
+	{name: "rows_near-after", q: `range x from 1 to 10 step 1 | evaluate rows_near(x == 5, 0, 2) | project x`,
+		rows: []string{"5", "6", "7"}, ordered: true},
 	{name: "narrow", q: `print a=1, b="x" | evaluate narrow()`,
 		schema: "Row:long, Column:string, Value:string", rows: []string{"0|a|1", "0|b|x"}},
 	{name: "activity_counts_metrics", q: `datatable(UserId:string, Timestamp:datetime)['A', datetime(2017-08-01), 'D', datetime(2017-08-01), 'J', datetime(2017-08-01),
@@ -179,6 +197,18 @@ var xCases = []execCase{
 		| evaluate new_activity_metrics(user, Timestamp, datetime(2019-11-01), datetime(2019-11-02), 1d, datetime(2019-11-01), L)
 		| project to_Timestamp, dcount_new_values, dcount_retained_values, retention_rate`,
 		rows: []string{"2019-11-01T00:00:00.0000000Z|1|1|1", "2019-11-02T00:00:00.0000000Z|1|1|1"}},
+	{name: "find-project-smart", q: `let E1 = datatable(Session_Id:string, Level:string, EventText:string, Version:string)[
+		"acbd","Information","Some Text1","v1.0.0", "acbd","Error","Some Text2","v1.0.0", "28b8","Error","Some Text3","v1.0.1"];
+		let E2 = datatable(Session_Id:string, Level:string, EventText:string, EventName:string)[
+		"f7d5","Information","Some Other Text1","Event1", "acbd","Error","Some Other Text3","Event3"];
+		find in (E1, E2) where Session_Id == 'acbd' and Level == 'Error'`,
+		schema: "source_:string, Session_Id:string, Level:string, EventText:string, pack_:dynamic",
+		rows: []string{`E1|acbd|Error|Some Text2|{"Version":"v1.0.0"}`, `E2|acbd|Error|Some Other Text3|{"EventName":"Event3"}`}},
+	{name: "find-project", q: `let E1 = datatable(S:string, V:string)["a","v1", "b","v2"]; let E2 = datatable(S:string, N:string)["c","n1"];
+		find withsource=T in (E1, E2) where V == 'v1' or N == 'n1' project S, V, N`,
+		schema: "T:string, S:string, V:string, N:string", rows: []string{"E1|a|v1|", "E2|c||n1"}},
+	{name: "find-skips-tables", q: `let E1 = datatable(S:string)["a"]; let E2 = datatable(X:string)["a"]; find in (E1, E2) where S == "a" | project source_`,
+		rows: []string{"E1"}},
 	// scan
 	{name: "scan-cumsum", q: `range x from 1 to 5 step 1 | scan declare (c:long=0) with (step s1: true => c = x + s1.c;)`,
 		schema: "x:long, c:long", rows: []string{"1|1", "2|3", "3|6", "4|10", "5|15"}, ordered: true},
@@ -212,6 +242,7 @@ var xCases = []execCase{
 		rows: []string{"2|HELLO", "3|helloworld"}},
 	{name: "search-case-sensitive", q: `datatable(a:long, s:string)[1, "hello", 2, "HELLO"] | search kind=case_sensitive "HELLO"`,
 		rows: []string{"2|HELLO"}},
+	{name: "search-star-op", q: `datatable(a:long, s:string)[1, "hello world", 22, "x"] | search * contains "2"`, rows: []string{"22|x"}},
 	{name: "search-in-tables", q: `let A = datatable(x:string)["foo"]; let B = datatable(y:string)["bar", "foo bar"]; search in (A, B) "foo"`,
 		schema: "$table:string, x:string, y:string", rows: []string{"A|foo|", "B||foo bar"}},
 }
@@ -357,6 +388,7 @@ func TestXOddInputs(t *testing.T) {
 		`print a=1 | sample-distinct 0 of a`,
 		`print a=1 | search "*"`,
 		`print a=1 | evaluate narrow() | evaluate narrow()`,
+		`print ColumnName=1, ColumnOrdinal="x", DataType=dynamic([1]), ColumnType=2 | evaluate schema_merge()`,
 	} {
 		func() {
 			defer func() {
@@ -366,5 +398,26 @@ func TestXOddInputs(t *testing.T) {
 			}()
 			_, _ = Run(context.Background(), q, Options{Now: testNow, MemoryLimit: 64 << 20})
 		}()
+	}
+}
+
+func TestXSearchAllTables(t *testing.T) {
+	mk := func(col, val string) Table {
+		s := &batch.Schema{Fields: []batch.Field{{Name: col, Type: types.String}}}
+		tb := NewTableBuilder(s)
+		if err := tb.Add(types.NewString(val)); err != nil {
+			t.Fatal(err)
+		}
+		return tb.Table()
+	}
+	res, err := Run(context.Background(), `search "needle" | project $table`, Options{Now: testNow, Env: check.NewEnv(),
+		Tables: map[string]Table{"A": mk("x", "a needle here"), "B": mk("y", "nothing"), "C": mk("x", "needle")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := resultStrings(res)
+	sort.Strings(got)
+	if strings.Join(got, ",") != "A,C" {
+		t.Errorf("tables = %v, want A,C", got)
 	}
 }
