@@ -125,11 +125,23 @@ func (d *lineDecoder) decode(b []byte) lineResult {
 		if i >= n || b[i] != '"' {
 			return resFallback
 		}
-		ke, kesc := skipString(b, i)
-		if ke < 0 || kesc {
-			return resFallback
+		// Rows of a file usually share their key order: try the key seen
+		// at this position on the previous line first.
+		var ke, col int
+		if pos < len(d.predict) && d.predict[pos] >= 0 {
+			name := cfg.names[d.predict[pos]]
+			if e := i + 1 + len(name); e < n && b[e] == '"' && string(b[i+1:e]) == name {
+				ke, col = e+1, int(d.predict[pos])
+			}
 		}
-		col := d.resolve(b[i+1:ke-1], pos)
+		if ke == 0 {
+			var kesc bool
+			ke, kesc = skipString(b, i)
+			if ke < 0 || kesc {
+				return resFallback
+			}
+			col = d.resolve(b[i+1:ke-1], pos)
+		}
 		i = skipWS(b, ke)
 		if i >= n || b[i] != ':' {
 			return resFallback

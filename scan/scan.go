@@ -26,7 +26,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"kqlhunt/activity"
 	"kqlhunt/batch"
@@ -53,6 +55,8 @@ type Options struct {
 	// NoFastPath sends every file through the generic decoder (for
 	// comparisons).
 	NoFastPath bool
+
+	noMmap bool // read files instead of mapping them (tests)
 }
 
 // Load reads the AzureActivity rows of paths (files, directories and globs,
@@ -123,11 +127,25 @@ type job struct {
 	first   bool // first job of a fast-path file
 	buf     []byte
 	pooled  bool // buf belongs to the pool
+	mapped  *mapping // data lies in this file mapping
 	data    []byte
 	tooLong int
 	err     error
 	part    *part
 	done    chan struct{}
+}
+
+// mapping is a memory-mapped file shared by the jobs of that file; the
+// last user unmaps it.
+type mapping struct {
+	data []byte
+	refs atomic.Int32
+}
+
+func (m *mapping) release() {
+	if m.refs.Add(-1) == 0 {
+		unmapFile(m.data)
+	}
 }
 
 // loader runs one Load.
@@ -161,9 +179,16 @@ func (l *loader) run(parent context.Context, files []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A mapped file that shrinks under us faults: make that an
+			// error of the file rather than a crash.
+			debug.SetPanicOnFault(true)
 			w := newWorker(ctx, cfg)
 			for j := range work {
 				w.do(j)
+				if j.mapped != nil {
+					dropPages(j.data, j.mapped.data)
+					j.mapped.release()
+				}
 				if j.pooled {
 					select {
 					case free <- j.buf[:0]:
@@ -333,6 +358,11 @@ func (p *producer) file(path string) bool {
 	if !ok {
 		return generic()
 	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !p.cfg.opts.noMmap {
+		if data := mapFile(f, st.Size()); data != nil {
+			return p.mapped(path, data, bom)
+		}
+	}
 	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
 		return generic()
 	}
@@ -364,6 +394,10 @@ func (p *producer) file(path string) bool {
 					if buf = p.getBuf(); buf == nil {
 						return false
 					}
+					if len(carry) > cap(buf) {
+						p.release(buf)
+						buf = make([]byte, 0, 2*len(carry))
+					}
 					buf, eof = append(buf, carry...), e
 					if !eof {
 						buf, eof, rerr = fill(f, buf)
@@ -381,6 +415,10 @@ func (p *producer) file(path string) bool {
 		if !eof {
 			if next = p.getBuf(); next == nil {
 				return false
+			}
+			if rest := len(buf) - cut; rest > cap(next) {
+				p.release(next) // the rest of a long line: not a pool buffer
+				next = make([]byte, 0, 2*rest)
 			}
 			next = append(next, buf[cut:]...)
 		}
@@ -401,6 +439,41 @@ func (p *producer) file(path string) bool {
 		}
 		buf, eof, rerr = fill(f, next)
 	}
+}
+
+// mapped sends the chunks of a memory-mapped file, cut after a newline
+// about every cfg.chunk bytes (a longer line makes a longer chunk).
+func (p *producer) mapped(path string, data []byte, bom int) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = p.send(&job{kind: jobReadErr, path: path, err: fmt.Errorf("%v", r)})
+		}
+	}()
+	old := debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(old)
+	m := &mapping{data: data}
+	m.refs.Store(1)
+	defer m.release()
+	pos := bom
+	for first := true; pos < len(data) || first; first = false {
+		end := pos + p.cfg.chunk
+		if end >= len(data) {
+			end = len(data)
+		} else if cut := bytes.LastIndexByte(data[pos:end], '\n'); cut >= 0 {
+			end = pos + cut + 1
+		} else if k := bytes.IndexByte(data[end:], '\n'); k >= 0 {
+			end += k + 1
+		} else {
+			end = len(data)
+		}
+		m.refs.Add(1)
+		if !p.send(&job{kind: jobChunk, path: path, first: first, data: data[pos:end], mapped: m}) {
+			m.release()
+			return false
+		}
+		pos = end
+	}
+	return true
 }
 
 // release returns a pool buffer to the pool (a bigger one that replaced
@@ -457,6 +530,11 @@ func newWorker(ctx context.Context, cfg *config) *worker {
 }
 
 func (w *worker) do(j *job) {
+	defer func() {
+		if r := recover(); r != nil {
+			j.part = &part{err: fmt.Errorf("reading %s: %v", j.path, r)}
+		}
+	}()
 	switch j.kind {
 	case jobChunk:
 		j.part = w.chunk(j.path, j.data)

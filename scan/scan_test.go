@@ -191,6 +191,7 @@ func TestGeneratedMatchesGeneric(t *testing.T) {
 	// longer than chunks.
 	for _, chunk := range []int{100, 4096, 50000} {
 		same(t, []string{path}, cloudShell, Options{ChunkBytes: chunk, BatchRows: 1000})
+		same(t, []string{path}, cloudShell, Options{ChunkBytes: chunk, BatchRows: 1000, noMmap: true})
 	}
 	same(t, []string{path}, nil, Options{ChunkBytes: 3000, Options: source.Options{Workers: 3}})
 	same(t, []string{path}, cloudShell, Options{Options: source.Options{NoDedupe: true, Workers: 1}})
@@ -314,6 +315,7 @@ func TestEdgeCasesMatchGeneric(t *testing.T) {
 			for _, chunk := range []int{0, 7, 300} {
 				t.Run(fmt.Sprintf("%s/%v/%d", name, cols, chunk), func(t *testing.T) {
 					same(t, []string{path}, cols, Options{ChunkBytes: chunk})
+					same(t, []string{path}, cols, Options{ChunkBytes: chunk, noMmap: true})
 				})
 			}
 		}
@@ -352,6 +354,7 @@ func TestTooLongAndStrict(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, chunk := range []int{0, 1000, 5000} {
+		same(t, []string{path}, cloudShell, Options{ChunkBytes: chunk, noMmap: true, Options: source.Options{MaxRecordBytes: 20000}})
 		same(t, []string{path}, cloudShell, Options{ChunkBytes: chunk, Options: source.Options{MaxRecordBytes: 20000}})
 		same(t, []string{path}, nil, Options{ChunkBytes: chunk, Options: source.Options{MaxRecordBytes: 39000}})
 	}

@@ -38,6 +38,9 @@ type Workspace struct {
 	MemoryLimit int64
 	// Params substitutes {{Name}} placeholders in query text.
 	Params map[string]string
+	// ExternalData maps externaldata URIs to local copies (see
+	// ExternalResolver); nil reads only local paths.
+	ExternalData func(uri string) (string, bool)
 }
 
 // New returns a workspace whose checker knows the built-in schemas and
@@ -101,13 +104,14 @@ func Span(ctx context.Context, t exec.Table) (first, last time.Time, ok bool, er
 // [from, to] on TimeGenerated when scope is true.
 func (w *Workspace) options(now time.Time, scope *exec.TimeScope) exec.Options {
 	return exec.Options{
-		Now:         now,
-		Tables:      w.Tables,
-		Env:         w.Env,
-		TimeScope:   scope,
-		MemoryLimit: w.MemoryLimit,
-		TableFuncs:  w.ExecTableFuncs,
-		Params:      w.Params,
+		Now:          now,
+		Tables:       w.Tables,
+		Env:          w.Env,
+		TimeScope:    scope,
+		MemoryLimit:  w.MemoryLimit,
+		TableFuncs:   w.ExecTableFuncs,
+		Params:       w.Params,
+		ExternalData: w.ExternalData,
 	}
 }
 

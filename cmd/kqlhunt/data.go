@@ -20,6 +20,7 @@ type dataFlags struct {
 	strict         bool
 	keepDuplicates bool
 	quiet          bool
+	external       []string
 }
 
 func (d *dataFlags) register(cmd *cobra.Command) {
@@ -31,6 +32,7 @@ func (d *dataFlags) register(cmd *cobra.Command) {
 	f.BoolVar(&d.strict, "strict", false, "treat any skipped input record as an error")
 	f.BoolVar(&d.keepDuplicates, "keep-duplicates", false, "keep events exported more than once (by default duplicates are removed)")
 	f.BoolVar(&d.quiet, "quiet", false, "do not print the input summary on standard error")
+	f.StringArrayVar(&d.external, "external-data", nil, "serve externaldata URIs from local copies: a directory (files matched by the URI's file name) or URI=PATH (repeatable)")
 }
 
 func (d *dataFlags) sourceOptions() source.Options {
@@ -43,6 +45,18 @@ func (d *dataFlags) empty() bool { return len(d.data) == 0 && d.store == "" && l
 // on demand, with only the columns queries use; the input summary is
 // printed on standard error when they are first read.
 func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) error {
+	if len(d.external) > 0 {
+		var dirs []string
+		pairs := map[string]string{}
+		for _, e := range d.external {
+			if k, v, ok := strings.Cut(e, "="); ok && strings.Contains(k, "://") {
+				pairs[k] = v
+				continue
+			}
+			dirs = append(dirs, e)
+		}
+		ws.ExternalData = workspace.ExternalResolver(dirs, pairs)
+	}
 	if len(d.data) > 0 && d.store != "" {
 		return withStatus(exitUsage, fmt.Errorf("give --data or --store, not both"))
 	}

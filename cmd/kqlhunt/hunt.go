@@ -33,7 +33,7 @@ type runFlags struct {
 	watchlistKeys []string
 	allowLong     bool
 	workspaceID   string
-	period        time.Duration
+	period        string
 	showSupp      bool
 	failOnAlerts  bool
 	auditFile     string
@@ -51,7 +51,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.watchlistKeys, "watchlist-key", nil, "SearchKey column of a watchlist: alias=Column (repeatable)")
 	fl.BoolVar(&f.allowLong, "allow-long-exclusions", false, "accept exclusions without expiry or expiring more than 180 days ahead")
 	fl.StringVar(&f.workspaceID, "workspace", "00000000-0000-0000-0000-000000000000", "workspace id used in AlertType and TenantId")
-	fl.DurationVar(&f.period, "period", 0, "query period of hunting queries (default 24h)")
+	fl.StringVar(&f.period, "period", "", "query period of hunting queries, e.g. 1d, 12h, PT6H (default 1d)")
 	fl.BoolVar(&f.showSupp, "show-suppressed", false, "also print alerts suppressed by exclusions, marked as such")
 	fl.BoolVar(&f.failOnAlerts, "fail-on-alerts", false, "exit with status 3 when any alert is raised")
 	fl.StringVar(&f.auditFile, "audit", "", "write the tuning audit as JSON to this file")
@@ -115,7 +115,13 @@ func (f *runFlags) setup(ctx context.Context, a *app) (*hunt.Config, error) {
 	if err := f.data.load(ctx, a, ws); err != nil {
 		return nil, err
 	}
-	cfg := &hunt.Config{Rules: rs, Workspace: ws, Options: rule.Options{Workspace: f.workspaceID, HuntingPeriod: f.period}}
+	var period time.Duration
+	if f.period != "" {
+		if period, err = rule.ParseDuration(f.period); err != nil || period <= 0 {
+			return nil, withStatus(exitUsage, fmt.Errorf("--period %q: want a duration such as 1d, 12h or PT6H", f.period))
+		}
+	}
+	cfg := &hunt.Config{Rules: rs, Workspace: ws, Options: rule.Options{Workspace: f.workspaceID, HuntingPeriod: period}}
 	var wl *tune.Watchlists
 	if f.watchlists != "" {
 		keys := map[string]string{}

@@ -81,7 +81,7 @@ func CallType(f *funcs.Func, call *syntax.CallExpr, args []types.Type) (types.Ty
 
 // OutputNames returns the column names of a multi-column function call
 // (f.Outputs): the names of a tuple assignment by position, or
-// f_<argument>_<output>.
+// f_<argument>_<output> (f_<output> when the argument is not a column).
 func OutputNames(f *funcs.Func, call *syntax.CallExpr, tuple []string) []string {
 	arg := ""
 	if len(call.Args) > 0 {
@@ -91,6 +91,10 @@ func OutputNames(f *funcs.Func, call *syntax.CallExpr, tuple []string) []string 
 	for i, o := range f.Outputs {
 		if i < len(tuple) {
 			out[i] = tuple[i]
+			continue
+		}
+		if arg == "" {
+			out[i] = f.Name + "_" + o.Name
 			continue
 		}
 		out[i] = f.Name + "_" + arg + "_" + o.Name

@@ -466,8 +466,8 @@ func (c *checker) tableRef(id *syntax.Ident, sc *scope) *batch.Schema {
 	return nil
 }
 
-// ViewCalls maps the identifier of a view or zero-argument function used
-// as a table name to its instance.
+// syntheticCallKey records the call synthesised for an identifier that
+// names a view or zero-argument function, and returns it.
 func syntheticCallKey(info *Info, id *syntax.Ident, call *syntax.CallExpr) *syntax.CallExpr {
 	if info.identCalls == nil {
 		info.identCalls = map[*syntax.Ident]*syntax.CallExpr{}
@@ -719,14 +719,13 @@ func uniqueName(name string, taken func(string) bool) string {
 // serializedAfter reports whether the output of op is serialized, given
 // whether its input was.
 func serializedAfter(op syntax.Operator, in bool) bool {
-	switch op := op.(type) {
+	switch op.(type) {
 	case *syntax.SortOp, *syntax.TopOp, *syntax.SerializeOp, *syntax.RangeOp, *syntax.GetSchemaOp:
 		return true
 	case *syntax.WhereOp, *syntax.TakeOp, *syntax.MvExpandOp, *syntax.ParseOp, *syntax.AsOp,
 		*syntax.RenderOp, *syntax.ProjectOp:
 		return in
 	default:
-		_ = op
 		return false
 	}
 }

@@ -125,8 +125,7 @@ func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sc
 	case *syntax.MvExpandOp:
 		return c.mvExpand(op, in, sc)
 	case *syntax.ParseOp:
-		t := c.expr(op.X, sc, rs)
-		_ = t
+		c.expr(op.X, sc, rs)
 		out := cloneSchema(in)
 		for _, n := range op.Pattern {
 			if cd, ok := n.(*syntax.ColumnDecl); ok {
@@ -173,6 +172,15 @@ func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sc
 		out := &batch.Schema{}
 		for i, it := range op.Items {
 			t := c.expr(it, sc, nil)
+			if fields := multiOutputFields(it); fields != nil {
+				var names []string
+				for _, f := range fields {
+					setField(out, f)
+					names = append(names, f.Name)
+				}
+				c.info.Names[it] = names
+				continue
+			}
 			name := fmt.Sprintf("print_%d", i)
 			if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
 				name = ne.Names[0].Name
@@ -275,7 +283,7 @@ func (c *checker) project(op *syntax.ProjectOp, in *batch.Schema, sc *scope) *ba
 		c.extendItems(op.Items, out, sc, rs)
 		return out
 	case "project":
-		out := &batch.Schema{Open: in.Open && false}
+		out := &batch.Schema{}
 		n := 0
 		for _, it := range op.Items {
 			if id, ok := it.(*syntax.Ident); ok && strings.Contains(id.Name, "*") {

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"fmt"
+
 	"kqlhunt/batch"
 	"kqlhunt/kql/syntax"
 	"kqlhunt/kql/types"
@@ -168,6 +170,11 @@ func (c *checker) opX(op syntax.Operator, in *batch.Schema, sc *scope) (*batch.S
 				c.expr(p.Default, sc, nil)
 			}
 		}
+		irs := c.rs(in)
+		c.sortKeys(op.OrderBy, sc, irs)
+		for _, e := range op.PartitionBy {
+			c.expr(e, sc, irs)
+		}
 		srs := &rowScope{schema: stepS, fuzzy: in != nil && in.Open, serialized: true}
 		for _, st := range op.Steps {
 			if st.Cond != nil {
@@ -180,6 +187,49 @@ func (c *checker) opX(op syntax.Operator, in *batch.Schema, sc *scope) (*batch.S
 		return out, true
 	case *syntax.EvaluateOp:
 		return c.evaluateX(op, in, sc)
+	case *syntax.TopNestedOp:
+		// Each level adds its value column (when "of" is given) and its
+		// aggregate column (named, or aggregated_<of>).
+		out := &batch.Schema{}
+		rs := c.rs(in)
+		taken := func(s string) bool { return out.Index(s) >= 0 }
+		for _, cl := range op.Clauses {
+			if cl.N != nil {
+				c.countExpr(cl.N, sc)
+			}
+			ofName := ""
+			if cl.Of != nil {
+				t := c.expr(cl.Of, sc, rs)
+				ofName = itemName(cl.Of, "")
+				if ofName == "" {
+					ofName = fmt.Sprintf("Column%d", len(out.Fields)+1)
+				}
+				if t == types.Null {
+					t = types.String
+				}
+				out.Fields = append(out.Fields, batch.Field{Name: uniqueName(ofName, taken), Type: t})
+			}
+			if cl.WithOthers != nil {
+				c.expr(cl.WithOthers, sc, nil)
+			}
+			if cl.By == nil {
+				continue
+			}
+			t := c.expr(cl.By, sc, &rowScope{schema: in, agg: true, fuzzy: in != nil && in.Open})
+			if t == types.Null {
+				t = types.Long
+			}
+			name := "aggregated_" + ofName
+			if ofName == "" {
+				name = fmt.Sprintf("Column%d", len(out.Fields)+1)
+			}
+			if ne, ok := cl.By.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
+				name = ne.Names[0].Name
+			}
+			out.Fields = append(out.Fields, batch.Field{Name: uniqueName(name, taken), Type: t})
+		}
+		out.Open = in != nil && in.Open
+		return out, true
 	}
 	return nil, false
 }

@@ -14,6 +14,7 @@ func TestXSchemas(t *testing.T) {
 		{`T | scan declare (x:string) with (step s: true => x = iff(isempty(b), s.x, b);) | project x`, "x:string"},
 		{`T | evaluate pivot(b, sum(a), t) | project t`, "t:datetime"},
 		{`T | evaluate pivot(b) : (a:long, x:long)`, "a:long, x:long"},
+		{`T | top-nested 2 of b by s = sum(a), top-nested of t by max(r)`, "b:string, s:long, t:datetime, aggregated_t:real"},
 		{`T | evaluate active_users_count(b, t, datetime(2020-01-01), datetime(2020-02-01), 8d, 1d, 3, 7d)`, ""},
 		{`T | evaluate sequence_detect(t, 1h, 2h, e1 = (b == "x"), e2 = (a > 1), b)`, ""},
 	}

@@ -137,6 +137,7 @@ var execCases = []execCase{
 			"2024-01-01T00:30:00.0000000Z|2024-01-01T00:30:00.0000000Z", "2024-01-01T00:34:00.0000000Z|2024-01-01T00:30:00.0000000Z"}, ordered: true},
 	{name: "multi-output", q: `print x = dynamic([1, 2, 3]) | extend (lo, lo_idx) = series_stats(x) | project lo, lo_idx, series_stats_x_max`,
 		schema: "lo:real, lo_idx:long, series_stats_x_max:real", rows: []string{"1|0|3"}},
+	{name: "print-multi-output", q: `print series_stats(dynamic([4, 2]))`, schema: "series_stats_min:real, series_stats_min_idx:long, series_stats_max:real, series_stats_max_idx:long, series_stats_avg:real, series_stats_stdev:real, series_stats_variance:real", schemaOnly: true},
 	{name: "typeof-arg", q: `print extract("x([0-9]+)", 1, "x12", typeof(long)) + 1`, schema: "print_0:long", rows: []string{"13"}},
 	{name: "bag_pack_columns", q: `print a = 1, b = "x" | project p = bag_pack_columns(a, b)`, rows: []string{`{"a":1,"b":"x"}`}},
 	{name: "ingestion_time", q: `print TimeGenerated = datetime(2024-01-01) | project i = ingestion_time()`, rows: []string{"2024-01-01T00:00:00.0000000Z"}},
@@ -357,5 +358,65 @@ func TestRecursionIsAnError(t *testing.T) {
 		if _, err := Run(context.Background(), q, Options{}); err == nil {
 			t.Errorf("%s: Run gave no error", q)
 		}
+	}
+}
+
+func TestFilterCommutesWithProjections(t *testing.T) {
+	cases := map[string]string{
+		`print a = 1, b = 2 | project a | where a == 1`:                     "where,project",
+		`print a = 1, b = 2 | project c = a | where c == 1`:                 "project,where",
+		`print a = 1, b = 2 | project a, b = a + 1 | where b == 2`:          "project,where",
+		`print a = 1, b = 2 | project-away b | where a == 1`:                "where,project-away",
+		`print a = 1, b = 2 | project-rename c = a | where c == 1`:          "project-rename,where",
+		`print a = 1, b = 2 | project-rename c = a | where b == 2`:          "where,project-rename",
+		`print a = 1, b = 2 | extend c = 1 | project-away b | where a == 1`: "where,extend,project-away",
+	}
+	for q, want := range cases {
+		parsed, err := syntax.Parse("", q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, op := range filtersFirst(parsed.Stmts[0].(*syntax.ExprStmt).X.(*syntax.PipeExpr).Ops) {
+			got = append(got, op.Name())
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: order %s, want %s", q, strings.Join(got, ","), want)
+		}
+		res, err := Run(context.Background(), q, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if res.NumRows() != 1 {
+			t.Errorf("%s: %d rows, want 1", q, res.NumRows())
+		}
+	}
+}
+
+// TestJoinKeyEncoding checks that the fast join-key encoding of typed
+// columns equals the general one, so that keys of different column types
+// (int and long, string and dynamic) still match.
+func TestJoinKeyEncoding(t *testing.T) {
+	s := &batch.Schema{Fields: []batch.Field{{Name: "s", Type: types.String}, {Name: "l", Type: types.Long}, {Name: "i", Type: types.Int},
+		{Name: "d", Type: types.DateTime}, {Name: "t", Type: types.TimeSpan}, {Name: "y", Type: types.Dynamic}}}
+	tb := NewTableBuilder(s)
+	_ = tb.Add(types.NewString("abc"), types.NewLong(5), types.NewInt(5), types.NewDateTime(77), types.NewTimeSpan(9), types.NewDynamic("abc"))
+	b := tb.Table().batches[0]
+	for c := range s.Fields {
+		got, ok := joinKey(nil, b, []int{c}, 0)
+		v := valueAt(b.Cols[c], 0)
+		if v.Type == types.Dynamic {
+			v = types.FromDynamic(v.D)
+		}
+		if want := appendKey(nil, v); !ok || string(got) != string(want) {
+			t.Errorf("column %s: key %x, want %x", s.Fields[c].Name, got, want)
+		}
+	}
+	res, err := Run(context.Background(), `let L = datatable(k:int, s:string)[5, "abc"]; let R = datatable(k:long, d:string)[5, "abc"]; L | join kind=inner R on k, $left.s == $right.d`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NumRows() != 1 {
+		t.Errorf("int/long keys: %d rows, want 1", res.NumRows())
 	}
 }

@@ -727,6 +727,19 @@ func planPrint(p *planner, o syntax.Operator, _ Node) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		if call := aggCallOf(it); call != nil {
+			if f := check.LookupFunc(call.Fun.Name); f != nil && len(f.Outputs) > 0 {
+				for k, nm := range check.OutputNames(f, call, tupleNames(it)) {
+					ev, err := evalConst(bagElem(ce, f.Outputs[k].Name, f.Outputs[k].Type))
+					if err != nil {
+						return nil, err
+					}
+					s.Fields = append(s.Fields, batch.Field{Name: nm, Type: f.Outputs[k].Type})
+					vals = append(vals, ev)
+				}
+				continue
+			}
+		}
 		if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
 			for k, id := range ne.Names {
 				ev, err := evalConst(tupleElem(ce, k))

@@ -250,11 +250,6 @@ func planParse(p *planner, o syntax.Operator, in Node) (Node, error) {
 			return nil, p.errorf(op, "unsupported parse pattern element")
 		}
 	}
-	if kind != "regex" {
-		// A pattern ending with a literal must match up to that literal;
-		// the rest of the text is ignored.
-		_ = kind
-	}
 	rx, err := regexp.Compile("(?s)" + re.String())
 	if err != nil {
 		return nil, p.errorf(op, "invalid parse pattern: %v", err)
@@ -458,8 +453,6 @@ func bagColumnType(_ *batch.Column, _ string) types.Type { return types.Dynamic 
 // windowProject evaluates extend/project items that use window functions
 // over the whole (serialized) input at once.
 func windowProject(p *planner, in Node, s *batch.Schema, srcs []colSource) Node {
-	inner := projectNode(&emptyNode{schema: in.Schema()}, s, srcs)
-	_ = inner
 	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
 		b, used, err := drain(ctx, in, p.q.mem, "serialize")
 		if err != nil {

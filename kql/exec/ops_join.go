@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"encoding/binary"
 
 	"kqlhunt/batch"
 	"kqlhunt/kql/check"
@@ -173,7 +174,31 @@ func (j *joinNode) Schema() *batch.Schema { return j.schema }
 func joinKey(buf []byte, b *batch.Batch, cols []int, r int) ([]byte, bool) {
 	buf = buf[:0]
 	for _, c := range cols {
-		v := valueAt(b.Cols[c], r)
+		col := b.Cols[c]
+		switch col.Type {
+		case types.String:
+			// The same bytes as appendKey(types.NewString(s)), without
+			// building a Value.
+			s := col.Str(r)
+			buf = append(buf, byte(types.String))
+			buf = binary.LittleEndian.AppendUint64(buf, 0)
+			buf = binary.AppendUvarint(buf, uint64(len(s)))
+			buf = append(buf, s...)
+			continue
+		case types.Int, types.Long, types.DateTime, types.TimeSpan:
+			if col.IsNull(r) {
+				return buf, false
+			}
+			kind := col.Type
+			if kind == types.Int {
+				kind = types.Long // int and long keys match
+			}
+			buf = append(buf, byte(kind))
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(col.Ints[r]))
+			buf = binary.AppendUvarint(buf, 0)
+			continue
+		}
+		v := valueAt(col, r)
 		if v.IsNull() || v.Type == types.Null {
 			return buf, false
 		}

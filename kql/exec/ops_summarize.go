@@ -400,10 +400,21 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 				argCols[i][j] = c
 			}
 		}
+		// Encode every row's key once and route it to a partition.
+		kb := &keyBatch{offs: make([]int32, b.Len+1), part: make([]uint8, b.Len)}
+		for r := 0; r < b.Len; r++ {
+			start := len(kb.keys)
+			for _, kc := range keyCols {
+				kb.keys = appendColumnKey(kb.keys, kc, r)
+			}
+			kb.offs[r+1] = int32(len(kb.keys))
+			if nparts > 1 {
+				kb.part[r] = uint8(maphash.Bytes(seed, kb.keys[start:]) % uint64(nparts))
+			}
+		}
 		if nparts == 1 || b.Len < 1024 {
-			// Small batches: one goroutine, rows routed by hash.
 			for pi, pt := range parts {
-				if err := n.fill(pt, pi, nparts, seed, b.Len, keyCols, argCols); err != nil {
+				if err := n.fill(pt, pi, kb, b.Len, keyCols, argCols); err != nil {
 					return err
 				}
 			}
@@ -415,7 +426,7 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 			wg.Add(1)
 			go func(pi int, pt *aggPartition) {
 				defer wg.Done()
-				errs[pi] = n.fill(pt, pi, nparts, seed, b.Len, keyCols, argCols)
+				errs[pi] = n.fill(pt, pi, kb, b.Len, keyCols, argCols)
 			}(pi, pt)
 		}
 		wg.Wait()
@@ -454,7 +465,7 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 			}
 			slotBatch.Cols[i] = bld.build()
 		}
-		for k, o := range n.outs {
+		for _, o := range n.outs {
 			var c *batch.Column
 			if o.multi {
 				bld := newBuilder(o.t, len(gs))
@@ -491,7 +502,6 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 					c = castColumn(c, o.t)
 				}
 			}
-			_ = k
 			out.Cols = append(out.Cols, c)
 		}
 		if err := emit(out); err != nil {
@@ -501,18 +511,23 @@ func (n *summarizeNode) Run(ctx context.Context, emit func(*batch.Batch) error) 
 	return nil
 }
 
-// fill feeds the rows of one batch whose key hashes to partition pi into
-// that partition's groups.
-func (n *summarizeNode) fill(pt *aggPartition, pi, nparts int, seed maphash.Seed, rows int, keyCols []*batch.Column, argCols [][]*batch.Column) error {
+// keyBatch holds the encoded group keys of one batch's rows (row r's key
+// is keys[offs[r]:offs[r+1]]) and the partition of each row.
+type keyBatch struct {
+	keys []byte
+	offs []int32
+	part []uint8
+}
+
+// fill feeds the rows of one batch that belong to partition pi into that
+// partition's groups.
+func (n *summarizeNode) fill(pt *aggPartition, pi int, kb *keyBatch, rows int, keyCols []*batch.Column, argCols [][]*batch.Column) error {
 	mem := n.p.q.mem
 	for r := 0; r < rows; r++ {
-		pt.keyBuf = pt.keyBuf[:0]
-		for _, kc := range keyCols {
-			pt.keyBuf = appendColumnKey(pt.keyBuf, kc, r)
-		}
-		if nparts > 1 && int(maphash.Bytes(seed, pt.keyBuf)%uint64(nparts)) != pi {
+		if int(kb.part[r]) != pi {
 			continue
 		}
+		pt.keyBuf = kb.keys[kb.offs[r]:kb.offs[r+1]]
 		gi, ok := pt.index[string(pt.keyBuf)]
 		if !ok {
 			for i, kc := range keyCols {

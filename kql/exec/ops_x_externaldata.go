@@ -22,11 +22,16 @@ func init() {
 	registerOperator(planExternalData, "externaldata")
 }
 
-// externalSource is one URI of an externaldata operator resolved to a
-// local file.
+// externalSource is one URI of an externaldata operator and the way to
+// open it.
 type externalSource struct {
 	uri  string
-	path string
+	open func() (io.ReadCloser, error)
+}
+
+// localSource opens a local file.
+func localSource(uri, path string) externalSource {
+	return externalSource{uri: uri, open: func() (io.ReadCloser, error) { return os.Open(path) }}
 }
 
 // localPath maps an externaldata URI to a local file: a file:// URI or a
@@ -93,11 +98,18 @@ func planExternalData(p *planner, o syntax.Operator, _ Node) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		path, err := localPath(types.ToString(v))
+		uri := types.ToString(v)
+		if local := p.q.opts.ExternalData; local != nil {
+			if path, ok := local(uri); ok {
+				srcs = append(srcs, localSource(uri, path))
+				continue
+			}
+		}
+		path, err := localPath(uri)
 		if err != nil {
 			return nil, p.errorf(u, "%v", err)
 		}
-		srcs = append(srcs, externalSource{uri: types.ToString(v), path: path})
+		srcs = append(srcs, localSource(uri, path))
 	}
 	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
 		for _, src := range srcs {
@@ -174,7 +186,7 @@ func textValue(text string, t types.Type) types.Value {
 }
 
 func readExternal(ctx context.Context, src externalSource, s *batch.Schema, format string, skipFirst bool, emit func(*batch.Batch) error) error {
-	f, err := os.Open(src.path)
+	f, err := src.open()
 	if err != nil {
 		return fmt.Errorf("externaldata: reading %s: %w", src.uri, err)
 	}

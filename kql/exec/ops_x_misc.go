@@ -228,40 +228,9 @@ func planSearch(p *planner, o syntax.Operator, in Node) (Node, error) {
 		}
 		return whereNode(in, pred), nil
 	}
-	var legs []Node
-	var names []string
-	if len(op.Tables) == 0 {
-		env := p.q.opts.Env
-		if env == nil {
-			env = check.DefaultEnv()
-		}
-		seen := map[string]bool{}
-		for name := range p.q.opts.Tables {
-			seen[name] = true
-		}
-		for _, name := range env.TableNames() {
-			seen[name] = true
-		}
-		for name := range seen {
-			names = append(names, name)
-		}
-		sortStrings(names)
-		for _, name := range names {
-			t, ok := p.q.opts.table(name)
-			if !ok {
-				continue
-			}
-			legs = append(legs, p.scan(t, nil))
-		}
-	} else {
-		for _, te := range op.Tables {
-			n, err := p.plan(te)
-			if err != nil {
-				return nil, err
-			}
-			legs = append(legs, n)
-			names = append(names, legName(te))
-		}
+	names, legs, err := p.searchLegs(op.Tables)
+	if err != nil {
+		return nil, err
 	}
 	// Union the filtered legs by column name, with $table first.
 	out := &batch.Schema{Fields: []batch.Field{{Name: "$table", Type: types.String}}}

@@ -42,10 +42,22 @@ type scanState struct {
 // (check 2), as the Kusto documentation describes.
 func planScan(p *planner, o syntax.Operator, in Node) (Node, error) {
 	op := o.(*syntax.ScanOp)
-	if len(op.OrderBy) > 0 || len(op.PartitionBy) > 0 {
-		return nil, p.errorf(op, "scan: order by / partition by are not supported; sort (and partition) the input first")
-	}
 	inS := in.Schema()
+	if len(op.OrderBy) > 0 {
+		keys, err := p.sortKeys(op.OrderBy, inS)
+		if err != nil {
+			return nil, err
+		}
+		in = sortNode(p, in, keys, -1)
+	}
+	var parts []*cexpr
+	for _, e := range op.PartitionBy {
+		ce, err := p.compiler(inS).compile(e)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, ce)
+	}
 	out, stepS := check.ScanSchemas(op, inS)
 	rowN := len(stepS.Fields) / (len(op.Steps) + 1)
 	if len(op.Steps) == 0 {
@@ -184,79 +196,116 @@ func planScan(p *planner, o syntax.Operator, in Node) (Node, error) {
 			return nil
 		}
 		rec := make([]types.Value, rowN)
-		err := in.Run(ctx, func(b *batch.Batch) error {
-			if err := ctx.Err(); err != nil {
-				return err
+		// row runs the step machine on row r of b.
+		row := func(b *batch.Batch, r int) error {
+			for i := range inS.Fields {
+				rec[i] = valueAt(b.Cols[i], r)
 			}
-			for r := 0; r < b.Len; r++ {
-				for i := range inS.Fields {
-					rec[i] = valueAt(b.Cols[i], r)
-				}
-				for i := len(inS.Fields); i < rowN; i++ {
-					rec[i] = defaults[i]
-				}
-				for k := n - 1; k >= 0; k-- {
-					s := steps[k]
-					matched := false
-					if k > 0 && states[k-1].active {
-						fill(rec, states[k-1])
-						ok, err := test(s)
-						if err != nil {
-							return err
-						}
-						if ok {
-							if err := flushPending(states[k]); err != nil {
-								return err
-							}
-							prev := states[k-1]
-							if err := flushPending(prev); err != nil {
-								return err
-							}
-							ns := &scanState{active: true, id: prev.id, rows: make([][]types.Value, k+1)}
-							copy(ns.rows, prev.rows)
-							states[k-1] = &scanState{}
-							fill(rec, ns)
-							ext, err := extend(s, rec)
-							if err != nil {
-								return err
-							}
-							ns.rows[k] = ext
-							states[k] = ns
-							if err := emitStep(s, ns, ext); err != nil {
-								return err
-							}
-							matched = true
-						}
-					}
-					if matched || !(states[k].active || k == 0) {
-						continue
-					}
-					st := states[k]
-					fill(rec, st)
+			for i := len(inS.Fields); i < rowN; i++ {
+				rec[i] = defaults[i]
+			}
+			for k := n - 1; k >= 0; k-- {
+				s := steps[k]
+				matched := false
+				if k > 0 && states[k-1].active {
+					fill(rec, states[k-1])
 					ok, err := test(s)
-					if err != nil || !ok {
-						if err != nil {
-							return err
-						}
-						continue
-					}
-					ext, err := extend(s, rec)
 					if err != nil {
 						return err
 					}
-					if !st.active {
-						st = &scanState{active: true, id: nextID, rows: make([][]types.Value, 1)}
-						nextID++
-						states[0] = st
+					if ok {
+						if err := flushPending(states[k]); err != nil {
+							return err
+						}
+						prev := states[k-1]
+						if err := flushPending(prev); err != nil {
+							return err
+						}
+						ns := &scanState{active: true, id: prev.id, rows: make([][]types.Value, k+1)}
+						copy(ns.rows, prev.rows)
+						states[k-1] = &scanState{}
+						fill(rec, ns)
+						ext, err := extend(s, rec)
+						if err != nil {
+							return err
+						}
+						ns.rows[k] = ext
+						states[k] = ns
+						if err := emitStep(s, ns, ext); err != nil {
+							return err
+						}
+						matched = true
 					}
-					st.rows[k] = ext
-					if err := emitStep(s, st, ext); err != nil {
+				}
+				if matched || !(states[k].active || k == 0) {
+					continue
+				}
+				st := states[k]
+				fill(rec, st)
+				ok, err := test(s)
+				if err != nil || !ok {
+					if err != nil {
 						return err
 					}
+					continue
+				}
+				ext, err := extend(s, rec)
+				if err != nil {
+					return err
+				}
+				if !st.active {
+					st = &scanState{active: true, id: nextID, rows: make([][]types.Value, 1)}
+					nextID++
+					states[0] = st
+				}
+				st.rows[k] = ext
+				if err := emitStep(s, st, ext); err != nil {
+					return err
 				}
 			}
 			return nil
-		})
+		}
+		var err error
+		if len(parts) == 0 {
+			err = in.Run(ctx, func(b *batch.Batch) error {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				for r := 0; r < b.Len; r++ {
+					if err := row(b, r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		} else {
+			// Each partition runs the machine from an empty state, over
+			// its rows in input order.
+			b, used, derr := drain(ctx, in, p.q.mem, "scan")
+			if derr != nil {
+				return derr
+			}
+			defer p.q.mem.release(used)
+			err = forPartitions(b, parts, func(rows []int32) error {
+				for _, st := range states {
+					if err := flushPending(st); err != nil {
+						return err
+					}
+				}
+				for k := range states {
+					states[k] = &scanState{}
+				}
+				for _, r := range rows {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					if err := row(b, int(r)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -267,4 +316,39 @@ func planScan(p *planner, o syntax.Operator, in Node) (Node, error) {
 		}
 		return sink.flush()
 	}}, nil
+}
+
+// forPartitions calls fn with the rows of b of each distinct value of the
+// partition expressions, in first-appearance order.
+func forPartitions(b *batch.Batch, parts []*cexpr, fn func(rows []int32) error) error {
+	cols := make([]*batch.Column, len(parts))
+	for i, e := range parts {
+		c, err := e.run(b)
+		if err != nil {
+			return err
+		}
+		cols[i] = c
+	}
+	index := map[string]int{}
+	var groups [][]int32
+	var kb []byte
+	for r := 0; r < b.Len; r++ {
+		kb = kb[:0]
+		for _, c := range cols {
+			kb = appendColumnKey(kb, c, r)
+		}
+		g, ok := index[string(kb)]
+		if !ok {
+			g = len(groups)
+			index[string(kb)] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], int32(r))
+	}
+	for _, rows := range groups {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }

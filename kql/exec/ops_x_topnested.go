@@ -91,6 +91,9 @@ func planTopNested(p *planner, o syntax.Operator, in Node) (Node, error) {
 			lv.aggT = types.Long
 		}
 		aggName := "aggregated_" + ofName
+		if cl.Of == nil {
+			aggName = fmt.Sprintf("Column%d", len(out.Fields)+1)
+		}
 		if ne, ok := cl.By.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
 			aggName = ne.Names[0].Name
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,6 +49,10 @@ type Options struct {
 	Env *check.Env
 	// Params supplies values for {{Name}} placeholders in the query text.
 	Params map[string]string
+	// ExternalData, when set, maps the URIs of externaldata operators to
+	// local copies: ok is false for a URI it does not know, which is then
+	// read as a local path or file:// URI (remote URIs fail).
+	ExternalData func(uri string) (path string, ok bool)
 }
 
 func (o *Options) table(name string) (Table, bool) {
@@ -118,8 +123,11 @@ func Run(ctx context.Context, src string, opts Options) (*Result, error) {
 	return RunQuery(ctx, file, q, info, opts)
 }
 
-// RunQuery plans and executes a query that has been parsed and checked.
-// info may be nil.
+// RunQuery plans and executes a query that has been parsed (and normally
+// checked). info may be nil: the planner derives column types from the
+// actual input schemas, which it must do anyway for operators whose output
+// columns depend on the data (evaluate bag_unpack). file, when non-nil,
+// gives run-time errors line:column positions.
 func RunQuery(ctx context.Context, file *syntax.File, q *syntax.Query, info *check.Info, opts Options) (*Result, error) {
 	now := opts.Now
 	if now.IsZero() {
@@ -249,8 +257,6 @@ func (p *planner) errorf(n syntax.Node, format string, args ...any) error {
 
 func (p *planner) let(st *syntax.LetStmt) error {
 	name := st.Name.Name
-	scope := &env{parent: p.env, vars: map[string]*binding{}}
-	_ = scope
 	switch v := st.Value.(type) {
 	case *syntax.FuncLit:
 		b := &binding{fn: v}
@@ -552,20 +558,7 @@ func filtersFirst(ops []syntax.Operator) []syntax.Operator {
 				continue
 			}
 			ext, ok := out[j-1].(*syntax.ProjectOp)
-			if !ok || ext.Keyword != "extend" || hasWindow(ext.Items) {
-				break
-			}
-			defined := map[string]bool{}
-			for _, it := range ext.Items {
-				names := itemNames(it)
-				if len(names) == 0 {
-					defined["*"] = true // an unnamed item: do not move past it
-				}
-				for _, n := range names {
-					defined[n] = true
-				}
-			}
-			if defined["*"] || refsAny(w.Pred, defined) || hasWindow([]syntax.Expr{w.Pred}) {
+			if !ok || hasWindow(ext.Items) || hasWindow([]syntax.Expr{w.Pred}) || !filterCommutes(w, ext) {
 				break
 			}
 			if !copied {
@@ -576,6 +569,76 @@ func filtersFirst(ops []syntax.Operator) []syntax.Operator {
 		}
 	}
 	return out
+}
+
+// filterCommutes reports whether where w may run before the projection op
+// that precedes it: the predicate must use only columns that op passes
+// through unchanged.
+func filterCommutes(w *syntax.WhereOp, op *syntax.ProjectOp) bool {
+	switch op.Keyword {
+	case "extend":
+		defined := map[string]bool{}
+		for _, it := range op.Items {
+			names := itemNames(it)
+			if len(names) == 0 {
+				return false // an unnamed item: its name is not known here
+			}
+			for _, n := range names {
+				defined[n] = true
+			}
+		}
+		return !refsAny(w.Pred, defined)
+	case "project":
+		// Only columns projected as themselves (a plain name) pass
+		// through unchanged; any other name the predicate uses blocks.
+		kept := map[string]bool{}
+		for _, it := range op.Items {
+			id, ok := it.(*syntax.Ident)
+			if !ok || strings.Contains(id.Name, "*") {
+				continue
+			}
+			kept[id.Name] = true
+		}
+		ok := true
+		inspect(w.Pred, func(n any) {
+			if id, isID := n.(*syntax.Ident); isID && !kept[id.Name] && projectDefines(op, id.Name) {
+				ok = false
+			}
+		})
+		return ok
+	case "project-away", "project-keep", "project-reorder":
+		return true
+	case "project-rename":
+		defined := map[string]bool{}
+		for _, it := range op.Items {
+			for _, n := range itemNames(it) {
+				defined[n] = true
+			}
+		}
+		return !refsAny(w.Pred, defined)
+	}
+	return false
+}
+
+// projectDefines reports whether a project operator outputs a column named
+// name computed by an expression or renamed (so a predicate using name
+// must stay after it). Unknown names (let-bound scalars) do not block.
+func projectDefines(op *syntax.ProjectOp, name string) bool {
+	for _, it := range op.Items {
+		if _, ok := it.(*syntax.Ident); ok {
+			continue
+		}
+		names := itemNames(it)
+		if len(names) == 0 {
+			return true // an unnamed computed column (Column1...)
+		}
+		for _, n := range names {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // planSource plans the source of a pipeline; ops are the operators that

@@ -55,7 +55,7 @@ func FuzzXExternalData(f *testing.F) {
 		}
 		for _, format := range []string{"csv", "tsv", "txt", "multijson"} {
 			rows := 0
-			err := readExternal(context.Background(), externalSource{uri: path, path: path}, s, format, false, func(b *batch.Batch) error {
+			err := readExternal(context.Background(), localSource(path, path), s, format, false, func(b *batch.Batch) error {
 				if len(b.Cols) != len(s.Fields) {
 					t.Fatalf("%s: batch has %d columns", format, len(b.Cols))
 				}

@@ -203,7 +203,7 @@ var xCases = []execCase{
 		"f7d5","Information","Some Other Text1","Event1", "acbd","Error","Some Other Text3","Event3"];
 		find in (E1, E2) where Session_Id == 'acbd' and Level == 'Error'`,
 		schema: "source_:string, Session_Id:string, Level:string, EventText:string, pack_:dynamic",
-		rows: []string{`E1|acbd|Error|Some Text2|{"Version":"v1.0.0"}`, `E2|acbd|Error|Some Other Text3|{"EventName":"Event3"}`}},
+		rows:   []string{`E1|acbd|Error|Some Text2|{"Version":"v1.0.0"}`, `E2|acbd|Error|Some Other Text3|{"EventName":"Event3"}`}},
 	{name: "find-project", q: `let E1 = datatable(S:string, V:string)["a","v1", "b","v2"]; let E2 = datatable(S:string, N:string)["c","n1"];
 		find withsource=T in (E1, E2) where V == 'v1' or N == 'n1' project S, V, N`,
 		schema: "T:string, S:string, V:string, N:string", rows: []string{"E1|a|v1|", "E2|c||n1"}},
@@ -226,6 +226,9 @@ var xCases = []execCase{
 			step s2: Event != "Start" and Event != "Stop" and Ts - s1.Ts <= 5m;
 			step s3: Event == "Stop" and Ts - s1.Ts <= 5m;)`,
 		rows: []string{"00:01:00|Start|0", "00:02:00|B|0", "00:03:00|D|0", "00:04:00|Stop|0", "00:08:00|Start|1", "00:11:00|E|1", "00:12:00|Stop|1"}, ordered: true},
+	{name: "scan-partition-by", q: `datatable(u:string, t:long)["a", 1, "b", 2, "a", 3, "b", 4, "a", 5]
+		| scan order by t asc partition by u declare (n:long = 0) with (step s: true => n = s.n + 1;)`,
+		rows: []string{"a|1|1", "a|3|2", "a|5|3", "b|2|1", "b|4|2"}},
 	// sample, sample-distinct, partition, consume, search
 	{name: "sample-count", q: `range x from 1 to 100 step 1 | sample 7 | count`, rows: []string{"7"}},
 	{name: "sample-more-than-rows", q: `range x from 1 to 3 step 1 | sample 10`, rows: []string{"1", "2", "3"}},

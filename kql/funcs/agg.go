@@ -264,8 +264,10 @@ func (a *argExtremeAgg) Result() types.Value {
 func (a *argExtremeAgg) Row() []types.Value { return a.row }
 
 // setAgg implements make_set, make_set_if, make_list, make_list_if and
-// make_list_with_nulls. make_set flattens dynamic arrays into their
-// elements; make_list keeps each value as one element.
+// make_list_with_nulls. A dynamic array value contributes its elements
+// (one level), so make_list(pack_array(x)) collects the x values as
+// elements: the documentation's geo_point_in_polygon example builds a
+// MultiPolygon's coordinates with make_list(pack_array(polygon.coordinates)).
 type setAgg struct {
 	pred      int // predicate index, or -1
 	sizeArg   int // index of the optional max-size argument
@@ -298,7 +300,7 @@ func (a *setAgg) Add(args []types.Value) {
 	if skip(v) && !a.withNulls {
 		return
 	}
-	if !a.list && v.Type == types.Dynamic {
+	if v.Type == types.Dynamic {
 		if arr, ok := v.D.([]any); ok {
 			for _, e := range arr {
 				a.addElem(e)

@@ -92,7 +92,10 @@ func TestAggregates(t *testing.T) {
 		{"count_distinct", []types.Type{types.Long}, rows1(L(1), L(2), L(1)), "2"},
 		// make_list documentation examples.
 		{"make_list", []types.Type{types.String}, rows1(S("triangle"), S("square"), S("square")), `["triangle","square","square"]`},
-		{"make_list", []types.Type{types.Dynamic}, rows1(J(`{"name":"triangle","sideCount":3}`), J(`[1,2]`)), `[{"name":"triangle","sideCount":3},[1,2]]`},
+		{"make_list", []types.Type{types.Dynamic}, rows1(J(`{"name":"triangle","sideCount":3}`), J(`[1,2]`)), `[{"name":"triangle","sideCount":3},1,2]`},
+		// Arrays contribute their elements: wrapping with pack_array keeps
+		// an array whole (geo_point_in_polygon documentation example).
+		{"make_list", []types.Type{types.Dynamic}, rows1(J(`[[[0,0],[1,0]]]`), J(`[[[5,5],[6,5]]]`)), `[[[0,0],[1,0]],[[5,5],[6,5]]]`},
 		{"make_list", []types.Type{types.Long, types.Long}, [][]types.Value{{L(1), L(2)}, {L(2), L(2)}, {L(3), L(2)}}, "[1,2]"},
 		{"make_set", []types.Type{types.Long, types.Long}, [][]types.Value{{L(1), L(2)}, {L(2), L(2)}, {L(3), L(2)}}, "[1,2]"},
 		{"make_list_with_nulls", []types.Type{types.Long}, rows1(L(1), types.NullOf(types.Long)), "[1,null]"},

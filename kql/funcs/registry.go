@@ -13,12 +13,14 @@ import (
 var catalog, sortedNames = buildCatalog(
 	stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
 	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs,
+	convertFuncs, aggMoreFuncs, seriesMoreFuncs, punycodeFuncs, betaFuncs, compressFuncs, digestFuncs, hllFuncs, versionFuncs,
 )
 
 // allEntries returns every catalogue entry, duplicates included, for tests.
 func allEntries() [][]*Func {
 	return [][]*Func{stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
-		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs}
+		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs,
+		convertFuncs, aggMoreFuncs, seriesMoreFuncs, punycodeFuncs, betaFuncs, compressFuncs, digestFuncs, hllFuncs, versionFuncs}
 }
 
 func buildCatalog(tables ...[]*Func) (map[string]*Func, []string) {
@@ -63,7 +65,7 @@ var aliases = [][2]string{
 	{"columnifexists", "column_ifexists"}, {"pack", "bag_pack"}, {"pack_dictionary", "bag_pack"},
 	{"datepart", "datetime_part"}, {"datetimeadd", "datetime_add"}, {"datetimediff", "datetime_diff"},
 	{"getmonth", "monthofyear"}, {"array_iif", "array_iff"},
-	{"make_string", "unicode_codepoints_to_string"}, {"row_rank", "row_rank_min"},
+	{"make_string", "unicode_codepoints_to_string"}, {"merge_tdigests", "tdigest_merge"}, {"row_rank", "row_rank_min"},
 }
 
 // named wraps a result rule so that its errors name the function.

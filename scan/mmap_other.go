@@ -1,0 +1,11 @@
+//go:build !linux
+
+package scan
+
+import "os"
+
+func mapFile(f *os.File, size int64) []byte { return nil }
+
+func unmapFile(b []byte) {}
+
+func dropPages(b []byte, base []byte) {}
