@@ -2,13 +2,12 @@ package scan
 
 import (
 	"context"
-	"runtime"
-	"syscall"
-	"time"
 	"os"
-	"path/filepath"
+	"runtime"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"kqlhunt/source"
 )
@@ -133,5 +132,3 @@ func splitLines(data []byte) [][]byte {
 	}
 	return out
 }
-
-var _ = filepath.Join

@@ -25,7 +25,7 @@ type config struct {
 	want      []bool   // need or sources
 	needList  []int
 	srcList   []int
-	derivable []int      // needed string columns Normalize can derive
+	derivable []int // needed string columns Normalize can derive
 	strOf     []func(*activity.Record) string
 	srcMask   []uint64 // per column: the columns it derives from, transitively
 	dynText   uint64   // the columns the needed dynamic columns derive from

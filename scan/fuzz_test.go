@@ -130,4 +130,3 @@ func FuzzSkipValue(f *testing.F) {
 		}
 	})
 }
-

@@ -12,10 +12,6 @@ const (
 	low7  = 0x7F7F7F7F7F7F7F7F
 )
 
-// zeroBytes has the high bit set in the lowest zero byte of x (and maybe in
-// higher bytes): the lowest set bit is exact, which is all callers use.
-func zeroBytes(x uint64) uint64 { return (x - lows) &^ x & highs }
-
 // isWS reports JSON white space.
 func isWS(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
@@ -24,46 +20,6 @@ func skipWS(b []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// indexQuoteOrEsc returns the index of the first '"' or '\\' at or after
-// j, or -1.
-func indexQuoteOrEsc(b []byte, j int) int {
-	for j+8 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[j:])
-		m := zeroBytes(w^(lows*'"')) | zeroBytes(w^(lows*'\\'))
-		if m != 0 {
-			return j + bits.TrailingZeros64(m)>>3
-		}
-		j += 8
-	}
-	for ; j < len(b); j++ {
-		if c := b[j]; c == '"' || c == '\\' {
-			return j
-		}
-	}
-	return -1
-}
-
-// indexStructural returns the index of the first '"', '{', '}', '[' or ']'
-// at or after j, or -1.
-func indexStructural(b []byte, j int) int {
-	for j+8 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[j:])
-		f := w | lows*0x20 // '[' → '{', ']' → '}'
-		m := zeroBytes(w^(lows*'"')) | zeroBytes(f^(lows*'{')) | zeroBytes(f^(lows*'}'))
-		if m != 0 {
-			return j + bits.TrailingZeros64(m)>>3
-		}
-		j += 8
-	}
-	for ; j < len(b); j++ {
-		switch b[j] {
-		case '"', '{', '}', '[', ']':
-			return j
-		}
-	}
-	return -1
 }
 
 // eqBytes has the high bit set in exactly the bytes of x equal to c
@@ -139,7 +95,7 @@ const maxDepth = 64
 func skipContainer(b []byte, i int) int {
 	var stack uint64 // bit d set: level d is an object
 	depth := 0
-	inStr := false  // inside a string
+	inStr := false   // inside a string
 	escNext := false // the next byte is escaped (inside a string)
 	// bracket handles a bracket outside strings; it returns the end of the
 	// container (>0), -1 when malformed, 0 to go on.

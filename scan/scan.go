@@ -126,7 +126,7 @@ type job struct {
 	path    string
 	first   bool // first job of a fast-path file
 	buf     []byte
-	pooled  bool // buf belongs to the pool
+	pooled  bool     // buf belongs to the pool
 	mapped  *mapping // data lies in this file mapping
 	data    []byte
 	tooLong int

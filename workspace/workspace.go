@@ -232,10 +232,10 @@ func (w *Workspace) Check(name, src string) (*check.Info, error) {
 	return check.Check(syntax.NewFileFor(name, src, &syntax.ParseOptions{Params: w.Params}), q, w.Env)
 }
 
-// CheckLenient checks src like Check, but treats tables with no known
-// schema as having any columns, so that their columns go unchecked while
-// the rest of the query is still checked. It returns the names of those
-// tables.
+// CheckLenient checks src like Check, but treats tables and tabular
+// functions (such as ASIM parsers) with no known schema as having any
+// columns, so that their columns go unchecked while the rest of the query
+// is still checked. It returns the names of those tables and functions.
 func (w *Workspace) CheckLenient(name, src string) (*check.Info, []string, error) {
 	opts := &syntax.ParseOptions{Params: w.Params}
 	q, err := syntax.Parse(name, src, opts)
@@ -251,24 +251,40 @@ func (w *Workspace) CheckLenient(name, src string) (*check.Info, []string, error
 		if err == nil || !errors.As(err, &el) {
 			return info, open, err
 		}
-		var unknown []string
+		var tables, funcs []string
 		for _, e := range el {
 			if t, ok := strings.CutPrefix(e.Msg, "unknown table "); ok {
 				t, _, _ = strings.Cut(t, " ")
-				unknown = append(unknown, t)
+				tables = append(tables, t)
+			}
+			if f, ok := strings.CutPrefix(e.Msg, "unknown tabular function "); ok {
+				f, _, _ = strings.Cut(f, " ")
+				funcs = append(funcs, f)
 			}
 		}
-		if len(unknown) == 0 {
+		if len(tables)+len(funcs) == 0 {
 			return info, open, err
 		}
 		if env == w.Env {
 			env = cloneEnv(w.Env)
 		}
-		for _, t := range unknown {
+		added := false
+		for _, t := range tables {
 			if _, ok := env.Tables[t]; !ok {
 				env.Tables[t] = &batch.Schema{Open: true}
 				open = append(open, t)
+				added = true
 			}
+		}
+		for _, f := range funcs {
+			if _, ok := env.TableFuncs[f]; !ok {
+				env.TableFuncs[f] = func([]types.Value) (*batch.Schema, error) { return &batch.Schema{Open: true}, nil }
+				open = append(open, f)
+				added = true
+			}
+		}
+		if !added {
+			return info, open, err
 		}
 	}
 	info, err := check.Check(file, q, env)

@@ -508,12 +508,19 @@ func (c *checker) tabularCall(call *syntax.CallExpr, sc *scope) *batch.Schema {
 			c.errorf(call.Pos(), "table() needs a table name")
 			return nil
 		}
-		lit, ok := unparen(call.Args[0]).(*syntax.Literal)
-		if !ok || lit.Kind != syntax.LitString {
-			c.errorf(call.Args[0].Pos(), "table() needs a constant string table name")
+		arg := call.Args[0]
+		t := c.expr(arg, sc, nil)
+		if t != types.String && t != types.Null {
+			c.errorf(arg.Pos(), "table() needs a string table name, not %s", t)
 			return nil
 		}
-		id := &syntax.Ident{NamePos: lit.Pos(), Name: lit.Value, EndP: lit.End()}
+		v, ok := c.constValue(arg, sc)
+		if !ok || v.Type != types.String {
+			// A name known only when the query runs (a function
+			// parameter): the table's columns cannot be checked here.
+			return &batch.Schema{Open: true}
+		}
+		id := &syntax.Ident{NamePos: arg.Pos(), Name: v.S, EndP: arg.End()}
 		s := c.tableRef(id, sc)
 		c.info.Refs[call.Fun] = c.info.Refs[id]
 		return s
@@ -526,18 +533,25 @@ func (c *checker) tabularCall(call *syntax.CallExpr, sc *scope) *batch.Schema {
 	}
 	if hook, ok := c.env.TableFuncs[name]; ok {
 		var args []types.Value
+		var notConst syntax.Expr
 		for _, a := range call.Args {
 			t := c.expr(a, sc, nil)
 			v, ok := c.constValue(a, sc)
 			if !ok {
-				c.errorf(a.Pos(), "argument of %s must be a constant", name)
+				if notConst == nil {
+					notConst = a
+				}
 				v = types.NullOf(t)
 			}
 			args = append(args, v)
 		}
 		s, err := hook(args)
 		if err != nil {
-			c.errorf(call.Pos(), "%s: %v", name, err)
+			if notConst != nil {
+				c.errorf(notConst.Pos(), "argument of %s must be a constant", name)
+			} else {
+				c.errorf(call.Pos(), "%s: %v", name, err)
+			}
 			return nil
 		}
 		return s

@@ -543,7 +543,26 @@ func (c *checker) summarize(op *syntax.SummarizeOp, in *batch.Schema, sc *scope)
 		aggs = append(aggs, batch.Field{Name: name, Type: t})
 	}
 	out.Fields = append(out.Fields, aggs...)
+	if in.Open && starArgument(op.Aggs) {
+		// arg_max(x, *) and the like over a table of unknown columns
+		// return columns that are unknown too.
+		out.Open = true
+	}
 	return out
+}
+
+// starArgument reports whether an aggregate in aggs takes * as an argument.
+func starArgument(aggs []syntax.Expr) bool {
+	for _, a := range aggs {
+		if call := aggCall(a); call != nil {
+			for _, arg := range call.Args {
+				if _, ok := arg.(*syntax.StarExpr); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // argMinMax checks arg_max/arg_min(ExprToMaximize, Expr...) and returns the

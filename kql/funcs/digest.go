@@ -214,11 +214,29 @@ func evalRankTDigest(_ *Context, a []types.Value) (types.Value, error) {
 	return types.NewLong(int64(rank)), nil
 }
 
+// evalPercentrankTDigest is percentrank_tdigest(digest, value): the
+// percentage of the digest's weight at values less than or equal to value.
+func evalPercentrankTDigest(_ *Context, a []types.Value) (types.Value, error) {
+	var d digest
+	if isNull(a[1]) || !d.addDigest(a[0]) || len(d.vals) == 0 {
+		return nullReal, nil
+	}
+	var rank, total float64
+	for i, v := range d.vals {
+		total += d.ws[i]
+		if c, ok := types.Compare(v, a[1]); ok && c <= 0 {
+			rank += d.ws[i]
+		}
+	}
+	return types.NewReal(100 * rank / total), nil
+}
+
 var digestFuncs = []*Func{
 	agg("tdigest", 1, 2, sig(types.Dynamic, aScalar, aNum), newDigestAgg(false)),
 	agg("tdigest_merge", 1, 1, sig(types.Dynamic, aDyn), newDigestAgg(true)),
 	scalar("merge_tdigest", 1, -1, sig(types.Dynamic, aDyn), evalMergeTDigest),
 	withTypeArg(3, scalar("percentile_tdigest", 2, 3, sig(types.Dynamic, aDyn, aNum, aStr), evalPercentileTDigest)),
 	scalar("percentiles_array_tdigest", 2, -1, sig(types.Dynamic, aDyn, aAny), evalPercentilesArrayTDigest),
+	scalar("percentrank_tdigest", 2, 2, sig(types.Real, aDyn, aScalar), evalPercentrankTDigest),
 	scalar("rank_tdigest", 2, 2, sig(types.Long, aDyn, aScalar), evalRankTDigest),
 }

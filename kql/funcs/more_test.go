@@ -308,3 +308,30 @@ func TestParseVersion(t *testing.T) {
 		{"parse_version", args(S("")), "null"},
 	})
 }
+
+func TestSeriesFilters(t *testing.T) {
+	spike := J(`[0,0,0,0,0,0,0,0,0,10,20,40,100,40,20,10,0,0,0,0,0,0,0,0]`)
+	runScalarCases(t, []scalarCase{
+		// series_fir documentation examples: a 5-point moving average
+		// peaks 2 points late unless centered; [1,-1] differences.
+		{"series_fir", args(spike, J(`[1,1,1,1,1]`)),
+			"[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,2.0,6.0,14.0,34.0,42.0,44.0,42.0,34.0,14.0,6.0,2.0,0.0,0.0,0.0,0.0]"},
+		{"series_fir", args(spike, J(`[1,1,1,1,1]`), B(true), B(true)),
+			"[0.0,0.0,0.0,0.0,0.0,0.0,0.0,2.0,6.0,14.0,34.0,42.0,44.0,42.0,34.0,14.0,6.0,2.0,0.0,0.0,0.0,0.0,0.0,0.0]"},
+		{"series_fir", args(J(`[0,0,0,0,2,2,2,2,3,3,3,3]`), J(`[1,-1]`), B(false), B(false)),
+			"[0.0,0.0,0.0,0.0,2.0,0.0,0.0,0.0,1.0,0.0,0.0,0.0]"},
+		{"series_fir", args(J(`[1,2]`), J(`[1,-1]`), B(true)), "null"},
+		{"series_sum", args(J(`[1,2,null,"x",4]`)), "7"},
+		{"series_magnitude", args(J(`[3,4]`)), "5"},
+	})
+	runApproxCases(t, []approxCase{
+		{"series_pearson_correlation", args(J(`[1,2,4,7]`), J(`[10,20,40,70]`)), 1},
+		{"series_pearson_correlation", args(J(`[1,2,3]`), J(`[3,2,1]`)), -1},
+		{"series_cosine_similarity", args(J(`[1,0]`), J(`[1,1]`)), math.Sqrt2 / 2},
+		{"series_cosine_similarity", args(J(`[1,0]`), J(`[1,1]`), R(1), R(2)), 0.5},
+	})
+	tx := aggregate(t, "tdigest", []types.Type{types.Long}, rangeRows(1, 1000, func(x int64) []types.Value { return []types.Value{L(x)} })...)
+	if got := show(call(t, "percentrank_tdigest", tx, L(685))); got != "68.5" {
+		t.Errorf("percentrank_tdigest(t_x, 685) = %s", got)
+	}
+}

@@ -269,11 +269,154 @@ func evalSeriesFillLinear(_ *Context, a []types.Value) (types.Value, error) {
 	return arrayResult(out), nil
 }
 
+// evalSeriesFIR is series_fir(series, filter [, normalize [, center]]):
+// y[i] = sum_k f[k]*x[i-k], or with center the window shifted forward by
+// (len(filter)-1)/2 so the output stays aligned. Points outside the series
+// and missing elements count as 0. normalize (default: true unless the
+// filter has a negative coefficient) divides the filter by its sum; asking
+// to normalize a filter with negative coefficients gives null.
+func evalSeriesFIR(_ *Context, a []types.Value) (types.Value, error) {
+	xs, okx, isArr := seriesValues(a[0])
+	fs, okf, isF := seriesValues(a[1])
+	if !isArr || !isF || len(fs) == 0 {
+		return nullDynamic, nil
+	}
+	negative := false
+	var sum float64
+	for i := range fs {
+		if !okf[i] {
+			fs[i] = 0
+		}
+		negative = negative || fs[i] < 0
+		sum += fs[i]
+	}
+	normalize := !negative
+	if len(a) > 2 && !isNull(a[2]) {
+		normalize = types.ToBool(a[2]).Bool()
+	}
+	center := len(a) > 3 && !isNull(a[3]) && types.ToBool(a[3]).Bool()
+	if normalize {
+		if negative || sum == 0 {
+			return nullDynamic, nil
+		}
+		for i := range fs {
+			fs[i] /= sum
+		}
+	}
+	shift := 0
+	if center {
+		shift = (len(fs) - 1) / 2
+	}
+	out := make([]any, len(xs))
+	for i := range xs {
+		var y float64
+		for k, f := range fs {
+			j := i - k + shift
+			if j >= 0 && j < len(xs) && okx[j] {
+				y += f * xs[j]
+			}
+		}
+		out[i] = y
+	}
+	return arrayResult(out), nil
+}
+
+// pairedSeries reads two numeric series and returns the pairs where both
+// elements are numeric, over the shorter length.
+func pairedSeries(a, b types.Value) (xs, ys []float64, ok bool) {
+	x, okx, isX := seriesValues(a)
+	y, oky, isY := seriesValues(b)
+	if !isX || !isY {
+		return nil, nil, false
+	}
+	for i := 0; i < len(x) && i < len(y); i++ {
+		if okx[i] && oky[i] {
+			xs = append(xs, x[i])
+			ys = append(ys, y[i])
+		}
+	}
+	return xs, ys, true
+}
+
+// evalSeriesPearson is series_pearson_correlation(s1, s2) over the pairs
+// of numeric elements.
+func evalSeriesPearson(_ *Context, a []types.Value) (types.Value, error) {
+	xs, ys, ok := pairedSeries(a[0], a[1])
+	if !ok || len(xs) == 0 {
+		return nullReal, nil
+	}
+	n := float64(len(xs))
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx, my = mx/n, my/n
+	var sxy, sxx, syy float64
+	for i := range xs {
+		dx, dy := xs[i]-mx, ys[i]-my
+		sxy += dx * dy
+		sxx += dx * dx
+		syy += dy * dy
+	}
+	return types.NewReal(sxy / math.Sqrt(sxx*syy)), nil
+}
+
+// evalSeriesCosine is series_cosine_similarity(s1, s2 [, |s1|, |s2|]): the
+// dot product over the product of the magnitudes (computed unless given).
+func evalSeriesCosine(_ *Context, a []types.Value) (types.Value, error) {
+	xs, ys, ok := pairedSeries(a[0], a[1])
+	if !ok || len(xs) == 0 {
+		return nullReal, nil
+	}
+	var dot, mx, my float64
+	for i := range xs {
+		dot += xs[i] * ys[i]
+		mx += xs[i] * xs[i]
+		my += ys[i] * ys[i]
+	}
+	mx, my = math.Sqrt(mx), math.Sqrt(my)
+	if len(a) > 2 {
+		if m, ok := argReal(a[2]); ok {
+			mx = m
+		}
+	}
+	if len(a) > 3 {
+		if m, ok := argReal(a[3]); ok {
+			my = m
+		}
+	}
+	return types.NewReal(dot / (mx * my)), nil
+}
+
+// seriesReduce builds series_sum and series_magnitude: a fold over the
+// numeric elements (others ignored); a non-array gives null.
+func seriesReduce(name string, f func(acc, x float64) float64, final func(float64) float64) *Func {
+	return scalar(name, 1, 1, sig(types.Real, aDyn), func(_ *Context, a []types.Value) (types.Value, error) {
+		xs, ok, isArr := seriesValues(a[0])
+		if !isArr {
+			return nullReal, nil
+		}
+		var acc float64
+		for i, x := range xs {
+			if ok[i] {
+				acc = f(acc, x)
+			}
+		}
+		return types.NewReal(final(acc)), nil
+	})
+}
+
 var seriesMoreFuncs = []*Func{
 	scalar("series_dot_product", 2, 2, sig(types.Real, aAny, aAny), evalSeriesDotProduct),
 	scalar("series_iir", 3, 3, sig(types.Dynamic, aDyn, aDyn, aDyn), evalSeriesIIR),
 	scalar("series_seasonal", 1, 2, sig(types.Dynamic, aDyn, aInt), evalSeriesSeasonal),
 	scalar("series_fill_linear", 1, 4, sig(types.Dynamic, aDyn, aAny, aBool, aAny), evalSeriesFillLinear),
+	scalar("series_fir", 2, 4, sig(types.Dynamic, aDyn, aDyn, aBool, aBool), evalSeriesFIR),
+	scalar("series_pearson_correlation", 2, 2, sig(types.Real, aDyn, aDyn), evalSeriesPearson),
+	scalar("series_cosine_similarity", 2, 4, sig(types.Real, aDyn, aDyn, aNum, aNum), evalSeriesCosine),
+	seriesReduce("series_sum", func(acc, x float64) float64 { return acc + x }, func(s float64) float64 { return s }),
+	seriesReduce("series_magnitude", func(acc, x float64) float64 { return acc + x*x }, math.Sqrt),
 	seriesUnary("series_abs", math.Abs),
 	seriesUnary("series_acos", math.Acos),
 	seriesUnary("series_asin", math.Asin),

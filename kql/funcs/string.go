@@ -638,14 +638,24 @@ func urlDecode(s string) string {
 	return string(b)
 }
 
+// decodeBase64 decodes standard, padded base64, ignoring white space as
+// .NET's decoder does. Unpadded input is invalid: the base64_encode_fromarray
+// documentation example decodes "U3RyaW5n0KHR0tGA0L7Rh9C60LA" (no padding)
+// to an empty result.
 func decodeBase64(s string) ([]byte, bool) {
-	s = strings.TrimSpace(s)
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			return b, true
-		}
+	if strings.ContainsAny(s, " \t\r\n") {
+		s = strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+				return -1
+			}
+			return r
+		}, s)
 	}
-	return nil, false
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
 }
 
 func evalBase64DecodeString(_ *Context, a []types.Value) (types.Value, error) {

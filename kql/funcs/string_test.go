@@ -91,6 +91,9 @@ func TestStringFunctions(t *testing.T) {
 		{"base64_decode_tostring", args(S("U3RyaW5n0KHR0tGA0L7Rh9C60LA=")), ""},
 		{"base64_decode_toarray", args(S("S3VzdG8=")), "[75,117,115,116,111]"},
 		{"base64_encode_fromarray", args(J("[75,117,115,116,111]")), "S3VzdG8="},
+		// Unpadded input does not decode (base64_encode_fromarray documentation example).
+		{"base64_decode_toarray", args(S("U3RyaW5n0KHR0tGA0L7Rh9C60LA")), "null"},
+		{"base64_decode_tostring", args(S(" S3Vz\r\ndG8= ")), "Kusto"},
 		// strrep documentation example.
 		{"strrep", args(S("ABC"), L(2)), "ABCABC"},
 		{"strrep", args(L(123), L(3), S(".")), "123.123.123"},
