@@ -40,7 +40,9 @@ type lineDecoder struct {
 	seen    uint64
 	predict [96]int8 // column seen at each key position on the previous line
 	slow    map[string]int
-	table   string // other table named by Type
+	table   string // other table named by Type or $table
+	// Key positions of Type and of the last "$table" naming another table.
+	typePos, tablePos int
 }
 
 // span locates a raw JSON value in the line.
@@ -160,8 +162,15 @@ func (d *lineDecoder) decode(b []byte) lineResult {
 				d.seen |= bit
 				d.spans[col] = span{int32(i), int32(ve), vesc}
 			}
+			if col == cfg.typeCol {
+				d.typePos = pos
+			}
 		} else if col == colTable {
-			return resFallback
+			// "$table" names the row's table, like Type; the later of the
+			// two wins.
+			if t := jsonx.Text(b[i:ve]); t != "" && t != activity.TableName {
+				d.table, d.tablePos = t, pos
+			}
 		}
 		i = skipWS(b, ve)
 		if i >= n {
@@ -191,7 +200,7 @@ func (d *lineDecoder) finish(b []byte) lineResult {
 			return resFallback
 		}
 	}
-	if d.seen&(1<<cfg.typeCol) != 0 {
+	if d.seen&(1<<cfg.typeCol) != 0 && (d.table == "" || d.typePos > d.tablePos) {
 		sp := d.spans[cfg.typeCol]
 		raw := b[sp.s:sp.e]
 		if s := string(raw); s != `"AzureActivity"` && s != `""` && s != "null" {
@@ -200,15 +209,20 @@ func (d *lineDecoder) finish(b []byte) lineResult {
 			}
 		}
 	}
-	if cfg.sources != nil && d.rec.MissingDerived(cfg.need) {
-		// Read the columns the missing ones derive from, as the generic
-		// decoder does (its second pass), but only those that can matter.
-		mask := cfg.dynText
-		for _, c := range cfg.derivable {
-			if cfg.strOf[c](&d.rec) == "" {
-				mask |= cfg.srcMask[c]
-			}
+	// A needed column that Normalize derives is empty (what
+	// Record.MissingDerived checks): read the columns the missing ones
+	// derive from, as the generic decoder does in its second pass, but only
+	// those that can matter.
+	var mask uint64
+	missing := false
+	for _, c := range cfg.derivable {
+		if cfg.strOf[c](&d.rec) == "" {
+			mask |= cfg.srcMask[c]
+			missing = true
 		}
+	}
+	if cfg.sources != nil && missing {
+		mask |= cfg.dynText
 		for _, c := range cfg.srcList {
 			if d.seen&mask&(1<<c) != 0 {
 				d.assign(c, b, true) // errors ignored, as in the generic pass

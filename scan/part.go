@@ -18,6 +18,7 @@ type part struct {
 
 	// Fast chunks only (generic jobs carry rep).
 	lines     int // lines in the chunk
+	bytes     int // size of the chunk
 	fast      int // lines decoded by the fast path
 	fallbacks int // lines handed to the generic decoder
 	read      int
@@ -100,28 +101,101 @@ func (in *interner) intern(s string) string {
 // same two-generation window), on key hashes computed by the workers.
 type deduper struct {
 	limit int
-	cur   map[uint64]struct{}
-	old   map[uint64]struct{}
+	cur   *hashSet
+	old   *hashSet
 }
 
 func newDeduper(limit int) *deduper {
 	if limit <= 0 {
 		limit = activity.DefaultDedupeWindow
 	}
-	return &deduper{limit: limit, cur: map[uint64]struct{}{}}
+	return &deduper{limit: limit, cur: newHashSet(1024)}
+}
+
+// reserve sizes the current generation for about n more events.
+func (d *deduper) reserve(n int) {
+	if want := min(d.cur.n+n, d.limit); want > d.cur.n {
+		d.cur.grow(want)
+	}
 }
 
 func (d *deduper) seen(h uint64) bool {
-	if _, ok := d.cur[h]; ok {
+	if d.cur.has(h) || d.old != nil && d.old.has(h) {
 		return true
 	}
-	if _, ok := d.old[h]; ok {
-		return true
-	}
-	if len(d.cur) >= d.limit {
+	if d.cur.n >= d.limit {
 		d.old = d.cur
-		d.cur = make(map[uint64]struct{}, d.limit/4)
+		d.cur = newHashSet(d.limit / 4)
 	}
-	d.cur[h] = struct{}{}
+	d.cur.add(h)
 	return false
+}
+
+// hashSet is a set of 64-bit hashes: open addressing with linear probing,
+// kept at most half full.
+type hashSet struct {
+	slots   []uint64 // 0: empty
+	n       int
+	hasZero bool
+}
+
+func newHashSet(capHint int) *hashSet {
+	s := &hashSet{}
+	s.grow(capHint)
+	return s
+}
+
+// grow makes room for n elements without rehashing.
+func (s *hashSet) grow(n int) {
+	size := 1024
+	for size < 2*n {
+		size *= 2
+	}
+	if size <= len(s.slots) {
+		return
+	}
+	old := s.slots
+	s.slots = make([]uint64, size)
+	for _, h := range old {
+		if h != 0 {
+			s.insert(h)
+		}
+	}
+}
+
+func (s *hashSet) has(h uint64) bool {
+	if h == 0 {
+		return s.hasZero
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// add inserts h, which is not in the set.
+func (s *hashSet) add(h uint64) {
+	s.n++
+	if h == 0 {
+		s.hasZero = true
+		return
+	}
+	if 2*s.n > len(s.slots) {
+		s.grow(s.n)
+	}
+	s.insert(h)
+}
+
+func (s *hashSet) insert(h uint64) {
+	mask := uint64(len(s.slots) - 1)
+	i := h & mask
+	for s.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	s.slots[i] = h
 }

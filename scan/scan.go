@@ -96,6 +96,11 @@ func load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 	l := &loader{cfg: cfg, rep: rep}
 	if cfg.dedupe {
 		l.dedupe = newDeduper(opts.DedupeWindow)
+		for _, f := range files {
+			if st, err := os.Stat(f); err == nil {
+				l.inputBytes += st.Size()
+			}
+		}
 	}
 	l.startBatch()
 	err = l.run(ctx, files)
@@ -154,12 +159,14 @@ type loader struct {
 	rep    *source.Report
 	dedupe *deduper
 
-	stats    stats
-	lineBase int // lines of the current file merged so far
-	cur      []colData
-	curN     int
-	remap    [][]int32
-	batches  []*batch.Batch
+	stats      stats
+	inputBytes int64 // size of the input files
+	reserved   bool  // the deduplication set was sized
+	lineBase   int   // lines of the current file merged so far
+	cur        []colData
+	curN       int
+	remap      [][]int32
+	batches    []*batch.Batch
 }
 
 // run reads the files on a producer goroutine and cfg.workers workers, and
@@ -558,6 +565,7 @@ func tooLong(path string, line, n, limit int) source.Diagnostic {
 func (w *worker) chunk(path string, data []byte) *part {
 	cfg := w.cfg
 	p := newPart(cfg, len(data)/w.avg+16)
+	p.bytes = len(data)
 	line, nonBlank, bytesSeen := 0, 0, 0
 	for off := 0; off < len(data); {
 		var raw []byte
@@ -732,6 +740,12 @@ func (l *loader) merge(j *job) error {
 		return fmt.Errorf("%w: %s", source.ErrStrict, d)
 	}
 	l.lineBase += p.lines
+	if l.dedupe != nil && !l.reserved && p.n > 0 && p.bytes > 0 {
+		// Size the deduplication set once from the first chunk's rows per
+		// byte, rather than growing it step by step.
+		l.reserved = true
+		l.dedupe.reserve(int(float64(l.inputBytes) / float64(p.bytes) * float64(p.n) * 1.05))
+	}
 	l.addRows(p)
 	return nil
 }

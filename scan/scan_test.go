@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"kqlhunt/activity"
+	"kqlhunt/source/jsonx"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -258,6 +261,10 @@ var edgeLines = []string{
 	`{"TimeGenerated":"2024-01-02T03:04:05Z","Type":"SigninLogs","EventDataId":"e21"}`,
 	`{"TimeGenerated":"2024-01-02T03:04:05Z","$table":"AuditLogs","EventDataId":"e22"}`,
 	`{"TimeGenerated":"2024-01-02T03:04:05Z","Type":"AzureActivity","EventDataId":"e23"}`,
+	`{"TimeGenerated":"2024-01-02T03:04:05Z","Type":"SigninLogs","$table":"AuditLogs","EventDataId":"e36"}`,
+	`{"$table":"AuditLogs","TimeGenerated":"2024-01-02T03:04:05Z","Type":"SigninLogs","EventDataId":"e37"}`,
+	`{"$table":"AuditLogs","TimeGenerated":"2024-01-02T03:04:05Z","Type":"AzureActivity","$table":"","EventDataId":"e38"}`,
+	`{"$table":"AzureActivity","TimeGenerated":"2024-01-02T03:04:05Z","$table":7,"EventDataId":"e39"}`,
 	// case-insensitive and suffixed keys, unknown keys, escaped keys
 	`{"timegenerated":"2024-01-02T03:04:05Z","caller":"lower","TimeGenerated [UTC]":"2024-01-03T00:00:00Z","Extra":{"a":1},"EventDataId":"e24"}`,
 	`{"TimeGenerated":"2024-01-02T03:04:05Z","Call\u0065r":"escaped key","EventDataId":"e25"}`,
@@ -401,6 +408,62 @@ func TestParseISOFast(t *testing.T) {
 		"2024-01-02 03:04:05Z", "2024-01-02T03:04:05+01:00", "2024-01-02T24:00:00Z", "2024-0a-02T03:04:05Z", "2024-01-02T03:04:05"} {
 		if _, ok := parseISOFast([]byte(s)); ok {
 			t.Errorf("%s: accepted", s)
+		}
+	}
+}
+
+// TestSkipValueMatchesGeneric compares the value skipper with the generic
+// scanner on many random short inputs made of the bytes that matter:
+// below maxDepth both must accept and reject the same inputs.
+func TestSkipValueMatchesGeneric(t *testing.T) {
+	const alphabet = "\"\\{}[]a: ,"
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 200000; n++ {
+		b := make([]byte, 1+rng.IntN(40))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(2) == 0 {
+			b[0] = "\"{["[rng.IntN(3)]
+		}
+		end, _ := skipValue(b, 0)
+		want, err := jsonx.Skip(b, 0)
+		if err != nil {
+			want = -1
+		}
+		if b[0] == 'a' || b[0] == ':' || b[0] == ' ' || b[0] == ',' || b[0] == '\\' || b[0] == '}' || b[0] == ']' {
+			want = -1 // not a value start for either
+		}
+		if end != want {
+			t.Fatalf("%q: skipValue %d, jsonx.Skip %d (%v)", b, end, want, err)
+		}
+	}
+}
+
+// TestDerivableMatchesMissingDerived checks that the decoder's test for a
+// missing derived column is activity.Record.MissingDerived.
+func TestDerivableMatchesMissingDerived(t *testing.T) {
+	for _, cols := range projections {
+		cfg, err := newConfig(cols, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for empty := 0; empty < activity.NumColumns(); empty++ {
+			var r activity.Record
+			for c := 0; c < activity.NumColumns(); c++ {
+				if c != empty && cfg.kind[c] == ckString {
+					if err := r.SetText(c, "x", false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			missing := false
+			for _, c := range cfg.derivable {
+				missing = missing || cfg.strOf[c](&r) == ""
+			}
+			if want := r.MissingDerived(cfg.need); missing != want {
+				t.Errorf("cols %v, %s empty: missing %v, MissingDerived %v", cols, activity.ColumnName(empty), missing, want)
+			}
 		}
 	}
 }

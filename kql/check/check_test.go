@@ -56,6 +56,7 @@ func TestSchemas(t *testing.T) {
 		{`T | project-rename x = a`, "x:long, b:string, t:datetime, d:dynamic, r:real"},
 		{`T | project-reorder r, b`, "r:real, b:string, a:long, t:datetime, d:dynamic"},
 		{`T | summarize count()`, "count_:long"},
+		{`T | summarize covariance(a, r), covariancepif(a, r, a > 1)`, "covariance_a_r:real, covariancepif_a_r:real"},
 		{`T | summarize count(), make_set(b), make_list(a), max(t), min(a), sum(r), avg(a), dcount(b), countif(a > 1) by b`,
 			"b:string, count_:long, set_b:dynamic, list_a:dynamic, max_t:datetime, min_a:long, sum_r:real, avg_a:real, dcount_b:long, countif_:long"},
 		{`T | summarize by bin(t, 1h)`, "t:datetime"},

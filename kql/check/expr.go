@@ -509,6 +509,13 @@ func AggName(call *syntax.CallExpr) string {
 		if len(call.Args) == 0 {
 			return name + "_"
 		}
+	case "covariance", "covarianceif", "covariancep", "covariancepif":
+		// Two-column aggregates are named after both columns.
+		if len(call.Args) >= 2 {
+			if x, y := ExprName(call.Args[0]), ExprName(call.Args[1]); x != "" && y != "" {
+				return name + "_" + x + "_" + y
+			}
+		}
 	}
 	p := aggPrefix(name)
 	if len(call.Args) > 0 {

@@ -50,6 +50,12 @@ type Context struct {
 	// Now is the single instant now() and ago() refer to for a whole query.
 	Now time.Time
 
+	// Options holds the query's request options (set name = value;
+	// statements) by name, for the functions that read one (bin_auto reads
+	// query_bin_auto_size and query_bin_auto_at). Nil means none are set.
+	// It is not modified during evaluation.
+	Options map[string]types.Value
+
 	// regexes caches compiled regular expressions by pattern text for the
 	// functions that take a pattern (extract, replace_regex, matches regex,
 	// ...). It is safe for concurrent use; the zero value is ready.

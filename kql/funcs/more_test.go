@@ -1,7 +1,9 @@
 package funcs
 
 import (
+	"encoding/base64"
 	"math"
+	"strings"
 	"testing"
 
 	"kqlhunt/kql/types"
@@ -165,6 +167,8 @@ func TestPunycode(t *testing.T) {
 		// RFC 3492 sample (Arabic, Egyptian).
 		{"punycode_to_string", args(S("egbpdaj6bu4bxfgehfvwxn")), "\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F"},
 		{"punycode_from_string", args(S("abc")), "abc-"},
+		{"punycode_domain_to_string", args(S("bücher.example.")), "xn--bcher-kva.example."},
+		{"punycode_domain_from_string", args(S("xn--bcher-kva.example.")), "bücher.example."},
 		{"punycode_to_string", args(S("a-é")), ""},
 		{"punycode_to_string", args(S("99999999999")), ""},
 	})
@@ -241,6 +245,10 @@ func FuzzGunzip(f *testing.F) {
 	f.Add([]byte("x0x0x0"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = gunzip(b)
+		enc := types.NewString(base64.StdEncoding.EncodeToString(b))
+		if _, err := evalZlibDecompress(nil, []types.Value{enc}); err != nil {
+			t.Errorf("zlib_decompress_from_base64_string: %v", err)
+		}
 	})
 }
 
@@ -333,5 +341,187 @@ func TestSeriesFilters(t *testing.T) {
 	tx := aggregate(t, "tdigest", []types.Type{types.Long}, rangeRows(1, 1000, func(x int64) []types.Value { return []types.Value{L(x)} })...)
 	if got := show(call(t, "percentrank_tdigest", tx, L(685))); got != "68.5" {
 		t.Errorf("percentrank_tdigest(t_x, 685) = %s", got)
+	}
+}
+
+func TestBinAuto(t *testing.T) {
+	f, _ := Lookup("bin_auto")
+	// bin_auto documentation example: 1h bins fixed at 00:05.
+	ctx := &Context{Options: map[string]types.Value{
+		"query_bin_auto_size": TS("1h"),
+		"query_bin_auto_at":   DT("2017-01-01 00:05"),
+	}}
+	for in, want := range map[string]string{
+		"2017-01-01 00:05": "2017-01-01T00:05:00.0000000Z",
+		"2017-01-01 01:04": "2017-01-01T00:05:00.0000000Z",
+		"2017-01-01 01:05": "2017-01-01T01:05:00.0000000Z",
+		"2017-01-01 02:00": "2017-01-01T01:05:00.0000000Z",
+	} {
+		v, err := f.Eval(ctx, []types.Value{DT(in)})
+		if err != nil || show(v) != want {
+			t.Errorf("bin_auto(%s) = %s, %v; want %s", in, show(v), err, want)
+		}
+	}
+	v, err := f.Eval(&Context{Options: map[string]types.Value{"query_bin_auto_size": L(10)}}, []types.Value{L(37)})
+	if err != nil || show(v) != "30" {
+		t.Errorf("bin_auto(37) with size 10 = %s, %v", show(v), err)
+	}
+	if _, err := f.Eval(&Context{}, []types.Value{L(1)}); err == nil {
+		t.Error("bin_auto without query_bin_auto_size: no error")
+	}
+}
+
+func TestSeriesFitPoly(t *testing.T) {
+	// Degree 1 matches series_fit_line (documentation example 2).
+	y := J(`[2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30]`)
+	line := call(t, "series_fit_line", y).D.(*types.Bag)
+	poly := call(t, "series_fit_poly", y).D.(*types.Bag)
+	for _, k := range []string{"rsquare", "variance", "rvariance"} {
+		a, _ := line.Get(k)
+		b, _ := poly.Get(k)
+		if math.Abs(a.(float64)-b.(float64)) > 1e-9 {
+			t.Errorf("%s: line %v, poly %v", k, a, b)
+		}
+	}
+	c, _ := poly.Get("coefficients")
+	slope, _ := line.Get("slope")
+	icept, _ := line.Get("interception")
+	if cs := c.([]any); math.Abs(cs[0].(float64)-slope.(float64)) > 1e-9 || math.Abs(cs[1].(float64)-icept.(float64)) > 1e-9 {
+		t.Errorf("coefficients %v, line slope %v interception %v", cs, slope, icept)
+	}
+	// An exact quadratic over uneven x is recovered.
+	b := call(t, "series_fit_poly", J(`[4, 1, 7, 29]`), J(`[-1, 0.5, 2, 4]`), L(2)).D.(*types.Bag)
+	c, _ = b.Get("coefficients")
+	for i, w := range []float64{2, -1, 1} {
+		if got := c.([]any)[i].(float64); math.Abs(got-w) > 1e-9 {
+			t.Errorf("quadratic coefficient %d = %v, want %v", i, got, w)
+		}
+	}
+	if r, _ := b.Get("rsquare"); math.Abs(r.(float64)-1) > 1e-12 {
+		t.Errorf("quadratic rsquare = %v", r)
+	}
+	f, _ := Lookup("series_fit_poly")
+	if len(f.Outputs) != 5 || f.Outputs[4].Name != "poly_fit" {
+		t.Errorf("series_fit_poly outputs = %v", f.Outputs)
+	}
+	// Too few points for the degree: null outputs.
+	b = call(t, "series_fit_poly", J(`[1, 2]`), J(`[1, 2]`), L(3)).D.(*types.Bag)
+	if r, _ := b.Get("rsquare"); r != nil {
+		t.Errorf("underdetermined fit rsquare = %v", r)
+	}
+}
+
+func TestSeriesFit2Lines(t *testing.T) {
+	// Two exact lines meeting a trend change at index 5.
+	v := call(t, "series_fit_2lines", J(`[1, 2, 3, 4, 5, 20, 18, 16, 14, 12]`))
+	b := v.D.(*types.Bag)
+	want := map[string]float64{"rsquare": 1, "split_idx": 5, "rvariance": 0,
+		"left_slope": 1, "left_interception": 0, "right_slope": -2, "right_interception": 22,
+		"left_rsquare": 1, "right_rsquare": 1}
+	for k, w := range want {
+		g, _ := b.Get(k)
+		gf, ok := argReal(types.FromDynamic(g))
+		if !ok || math.Abs(gf-w) > 1e-9 {
+			t.Errorf("series_fit_2lines %s = %v, want %v", k, g, w)
+		}
+	}
+	fit, _ := b.Get("line_fit")
+	if got := types.FormatDynamic(fit); got != "[1.0,2.0,3.0,4.0,5.0,20.0,18.0,16.0,14.0,12.0]" {
+		t.Errorf("line_fit = %s", got)
+	}
+	f, _ := Lookup("series_fit_2lines")
+	for i, k := range b.Keys {
+		if k != f.Outputs[i].Name {
+			t.Errorf("bag key %d = %s, output %s", i, k, f.Outputs[i].Name)
+		}
+	}
+	if r, _ := call(t, "series_fit_2lines", J(`[1, 2, 3]`)).D.(*types.Bag).Get("rsquare"); r != nil {
+		t.Errorf("short series rsquare = %v", r)
+	}
+}
+
+func TestDecomposeForecast(t *testing.T) {
+	// The last points are held out: a weekly pattern (period 7) and a
+	// straight line (no seasonality) are extended exactly over them, even
+	// when the held-out values are zeros.
+	pattern := []float64{5, 1, 1, 1, 1, 1, 3}
+	for _, c := range []struct {
+		period int64
+		f      func(i int) float64
+	}{
+		{7, func(i int) float64 { return pattern[i%7] }},
+		{0, func(i int) float64 { return 2*float64(i) + 1 }},
+	} {
+		var full, held []string
+		for i := 0; i < 28; i++ {
+			full = append(full, types.FormatDynamic(c.f(i)))
+			if i < 21 {
+				held = append(held, full[i])
+			} else {
+				held = append(held, "0")
+			}
+		}
+		for _, series := range []string{strings.Join(full, ","), strings.Join(held, ",")} {
+			got := call(t, "series_decompose_forecast", J("["+series+"]"), L(7), L(c.period)).D.([]any)
+			for i := 0; i < 28; i++ {
+				if math.Abs(got[i].(float64)-c.f(i)) > 1e-9 {
+					t.Errorf("period %d: forecast[%d] = %v, want %v", c.period, i, got[i], c.f(i))
+				}
+			}
+		}
+	}
+	runScalarCases(t, []scalarCase{
+		{"series_decompose_forecast", args(J(`[1,2,3]`), L(-1)), "null"},
+	})
+}
+
+func TestTreepathWelch(t *testing.T) {
+	runScalarCases(t, []scalarCase{
+		// treepath documentation examples.
+		{"treepath", args(J(`{"a":"b", "c":123}`)), `["['a']","['c']"]`},
+		{"treepath", args(J(`{"prop1":[1,2,3,4], "prop2":"value2"}`)), `["['prop1']","['prop1'][0]","['prop2']"]`},
+		{"treepath", args(J(`{"listProperty":[100,200,300,"abcde",{"x":"y"}]}`)), `["['listProperty']","['listProperty'][0]","['listProperty'][0]['x']"]`},
+		{"treepath", args(J(`5`)), `[]`},
+	})
+	// welch_test documentation example (the Wikipedia samples): p = 0.021.
+	s1 := []float64{27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4}
+	s2 := []float64{27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4}
+	stats := func(xs []float64) (m, v float64) {
+		for _, x := range xs {
+			m += x
+		}
+		m /= float64(len(xs))
+		for _, x := range xs {
+			v += (x - m) * (x - m)
+		}
+		return m, v / float64(len(xs)-1)
+	}
+	m1, v1 := stats(s1)
+	m2, v2 := stats(s2)
+	p, _ := argReal(call(t, "welch_test", R(m1), R(v1), L(15), R(m2), R(v2), L(15)))
+	if math.Abs(p-0.021) > 0.0005 {
+		t.Errorf("welch_test p = %v, want 0.021", p)
+	}
+	runApproxCases(t, []approxCase{
+		{"welch_test", args(R(1), R(2), L(10), R(1), R(3), L(20)), 1},
+		{"welch_test", args(R(1), R(0), L(10), R(1), R(0), L(20)), math.NaN()},
+	})
+}
+
+func TestBuildSchema(t *testing.T) {
+	// buildschema documentation example.
+	got := show(aggregate(t, "buildschema", []types.Type{types.Dynamic},
+		[]types.Value{J(`{"x":1, "y":3.5}`)},
+		[]types.Value{J(`{"x":"somevalue", "z":[1, 2, 3]}`)},
+		[]types.Value{J(`{"y":{"w":"zzz"}, "t":["aa", "bb"], "z":["foo"]}`)}))
+	want := "{\"x\":[\"long\",\"string\"],\"y\":[\"double\",{\"w\":\"string\"}],\"z\":{\"`indexer`\":[\"long\",\"string\"]},\"t\":{\"`indexer`\":\"string\"}}"
+	if got != want {
+		t.Errorf("buildschema = %s\nwant %s", got, want)
+	}
+	if got := show(aggregate(t, "buildschema", []types.Type{types.Dynamic}, []types.Value{J(`null`)})); got != "null" {
+		t.Errorf("buildschema(null) = %s", got)
+	}
+	if got := show(aggregate(t, "buildschema", []types.Type{types.Dynamic}, []types.Value{J(`[]`)}, []types.Value{J(`true`)})); got != `[{},"bool"]` {
+		t.Errorf("buildschema([], true) = %s", got)
 	}
 }

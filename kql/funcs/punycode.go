@@ -212,10 +212,15 @@ func punycodeText(f func(string) (string, error)) func(*Context, []types.Value) 
 // domainToPunycode encodes each non-ASCII label of a domain name as
 // xn--<punycode>; labels are joined with '.'.
 func domainToPunycode(s string) (string, error) {
-	labels := strings.FieldsFunc(s, isDomainSeparator)
-	if len(labels) == 0 {
-		return "", errPunycode
+	var labels []string
+	start := 0
+	for i, r := range s {
+		if isDomainSeparator(r) {
+			labels = append(labels, s[start:i])
+			start = i + utf8.RuneLen(r)
+		}
 	}
+	labels = append(labels, s[start:])
 	for i, l := range labels {
 		if isASCII(l) {
 			continue

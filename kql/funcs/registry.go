@@ -8,20 +8,20 @@ import (
 	"kqlhunt/kql/types"
 )
 
-// catalog maps each function name to its entry. It is built once at package
-// initialisation from the per-area tables and never modified afterwards.
-var catalog, sortedNames = buildCatalog(
+// tables lists the per-area catalogue tables.
+var tables = [][]*Func{
 	stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
 	dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs,
-	convertFuncs, aggMoreFuncs, seriesMoreFuncs, punycodeFuncs, betaFuncs, compressFuncs, digestFuncs, hllFuncs, versionFuncs,
-)
+	convertFuncs, aggMoreFuncs, seriesMoreFuncs, punycodeFuncs, betaFuncs, compressFuncs, digestFuncs, hllFuncs,
+	versionFuncs, binAutoFuncs, fitPolyFuncs, fit2LinesFuncs, forecastFuncs, treepathFuncs, buildSchemaFuncs,
+}
+
+// catalog maps each function name to its entry. It is built once at package
+// initialisation from the per-area tables and never modified afterwards.
+var catalog, sortedNames = buildCatalog(tables...)
 
 // allEntries returns every catalogue entry, duplicates included, for tests.
-func allEntries() [][]*Func {
-	return [][]*Func{stringFuncs, convFuncs, logicFuncs, datetimeFuncs, mathFuncs,
-		dynamicFuncs, ipFuncs, hashFuncs, aggFuncs, windowFuncs, specialFuncs, miscFuncs, extraFuncs, seriesFuncs, anomalyFuncs,
-		convertFuncs, aggMoreFuncs, seriesMoreFuncs, punycodeFuncs, betaFuncs, compressFuncs, digestFuncs, hllFuncs, versionFuncs}
-}
+func allEntries() [][]*Func { return tables }
 
 func buildCatalog(tables ...[]*Func) (map[string]*Func, []string) {
 	m := make(map[string]*Func)
