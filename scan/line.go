@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"math"
 	"strings"
 	"unsafe"
 
@@ -116,7 +117,7 @@ func (d *lineDecoder) decode(b []byte) lineResult {
 	d.table = ""
 	n := len(b)
 	i := skipWS(b, 0)
-	if i >= n || b[i] != '{' {
+	if i >= n || b[i] != '{' || n > math.MaxInt32 {
 		return resFallback
 	}
 	i = skipWS(b, i+1)

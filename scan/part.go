@@ -120,14 +120,16 @@ func (d *deduper) reserve(n int) {
 }
 
 func (d *deduper) seen(h uint64) bool {
-	if d.cur.has(h) || d.old != nil && d.old.has(h) {
+	slot, found := d.cur.find(h)
+	if found || d.old != nil && d.old.has(h) {
 		return true
 	}
 	if d.cur.n >= d.limit {
 		d.old = d.cur
 		d.cur = newHashSet(d.limit / 4)
+		slot, _ = d.cur.find(h)
 	}
-	d.cur.add(h)
+	d.cur.addAt(h, slot)
 	return false
 }
 
@@ -164,22 +166,29 @@ func (s *hashSet) grow(n int) {
 }
 
 func (s *hashSet) has(h uint64) bool {
+	_, found := s.find(h)
+	return found
+}
+
+// find returns whether h is in the set and, when it is not, the slot
+// where addAt can put it.
+func (s *hashSet) find(h uint64) (slot int, found bool) {
 	if h == 0 {
-		return s.hasZero
+		return -1, s.hasZero
 	}
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		switch s.slots[i] {
 		case h:
-			return true
+			return int(i), true
 		case 0:
-			return false
+			return int(i), false
 		}
 	}
 }
 
-// add inserts h, which is not in the set.
-func (s *hashSet) add(h uint64) {
+// addAt inserts h, which is not in the set, at the slot find returned.
+func (s *hashSet) addAt(h uint64, slot int) {
 	s.n++
 	if h == 0 {
 		s.hasZero = true
@@ -187,8 +196,10 @@ func (s *hashSet) add(h uint64) {
 	}
 	if 2*s.n > len(s.slots) {
 		s.grow(s.n)
+		s.insert(h)
+		return
 	}
-	s.insert(h)
+	s.slots[slot] = h
 }
 
 func (s *hashSet) insert(h uint64) {

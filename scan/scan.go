@@ -14,9 +14,12 @@
 // Every other file goes through source.ReadReader.
 //
 // Results are merged in input order; duplicate events are removed on the
-// merged stream exactly as source.Read removes them. Memory is bounded by
-// the chunks in flight (about 3 × workers × ChunkBytes) plus the output
-// columns.
+// merged stream exactly as source.Read removes them. On Linux, files are
+// memory-mapped (no copy) and each chunk's pages are released once it is
+// decoded; elsewhere, or when mapping fails, chunks are read into a small
+// pool of buffers. Either way memory is bounded by the chunks in flight
+// (about 2 × workers + 3 of ChunkBytes) plus the output columns and the
+// deduplication set (8 bytes per slot, at most 2 × DedupeWindow events).
 package scan
 
 import (

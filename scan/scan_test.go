@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -313,6 +314,16 @@ func TestEdgeCasesMatchGeneric(t *testing.T) {
 		"oneline":   first,
 		"onelinenl": first + "\n",
 	}
+	// Both decoders see work on these lines.
+	lf := filepath.Join(dir, "count.ndjson")
+	if err := os.WriteFile(lf, []byte(first+"\n"+strings.Join(edgeLines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, st, err := load(context.Background(), []string{lf}, cloudShell, Options{}); err != nil || st.fast < 20 || st.fallbacks < 10 {
+		t.Errorf("fast/fallback lines: %+v, %v", st, err)
+	} else {
+		t.Logf("edge lines: %d fast, %d generic", st.fast, st.fallbacks)
+	}
 	for name, text := range variants {
 		path := filepath.Join(dir, name+".ndjson")
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -340,7 +351,25 @@ func TestOtherShapesAndMixedInputs(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	paths := append(append([]string{g}, shapes...), empty, g)
+	gz := filepath.Join(dir, "rows.ndjson.gz")
+	{
+		data, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		if _, err := zw.Write(data[:len(data)/2]); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(gz, zb.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paths := append(append([]string{g}, shapes...), empty, gz, g)
 	for _, cols := range projections {
 		same(t, paths, cols, Options{ChunkBytes: 10000})
 	}
@@ -465,5 +494,35 @@ func TestDerivableMatchesMissingDerived(t *testing.T) {
 				t.Errorf("cols %v, %s empty: missing %v, MissingDerived %v", cols, activity.ColumnName(empty), missing, want)
 			}
 		}
+	}
+}
+
+func TestHashSet(t *testing.T) {
+	s := newHashSet(0)
+	seen := map[uint64]bool{}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 50000; i++ {
+		h := rng.Uint64() % 20000 // repeats, and 0
+		slot, found := s.find(h)
+		if found != seen[h] {
+			t.Fatalf("%d: found %v, want %v", h, found, seen[h])
+		}
+		if !found {
+			s.addAt(h, slot)
+			seen[h] = true
+		}
+	}
+	if s.n != len(seen) {
+		t.Fatalf("n = %d, want %d", s.n, len(seen))
+	}
+	d := newDeduper(10)
+	for i := uint64(1); i <= 25; i++ {
+		if d.seen(i) {
+			t.Fatalf("%d seen before", i)
+		}
+	}
+	// The window keeps the last 10 to 20 events: 1–10 are forgotten.
+	if d.seen(5) || !d.seen(15) || !d.seen(25) {
+		t.Error("window")
 	}
 }

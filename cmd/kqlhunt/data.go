@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"kqlhunt/kql/exec"
+	"kqlhunt/scan"
 	"kqlhunt/source"
 	"kqlhunt/workspace"
 )
@@ -64,7 +66,7 @@ func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) e
 		if _, err := source.Expand(d.data); err != nil {
 			return withStatus(exitUsage, err)
 		}
-		t := workspace.NewFileTable(d.data, d.sourceOptions(), nil)
+		t := workspace.NewFileTable(d.data, d.sourceOptions(), fastLoad)
 		printed := false
 		t.OnLoad = func(rep *source.Report) {
 			if !d.quiet && !printed {
@@ -93,4 +95,11 @@ func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) e
 		ws.SetTable(name, t)
 	}
 	return nil
+}
+
+// fastLoad reads activity logs with the parallel column scanner, which
+// decodes only the requested columns of NDJSON rows and hands every other
+// shape to the generic decoders.
+func fastLoad(ctx context.Context, paths, cols []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
+	return scan.Load(ctx, paths, cols, scan.Options{Options: opts})
 }
