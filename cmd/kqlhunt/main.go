@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -93,6 +94,40 @@ responses — and turns the results into alerts with entities and MITRE
 tactics.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	var cpuProfile, memProfile string
+	var profFile *os.File
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
+	root.PersistentFlags().StringVar(&memProfile, "memprofile", "", "write a heap profile (pprof) to this file when the command ends")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return withStatus(exitUsage, err)
+		}
+		profFile = f
+		return pprof.StartCPUProfile(f)
+	}
+	root.PersistentPostRunE = func(cmd *cobra.Command, args []string) error {
+		if profFile != nil {
+			pprof.StopCPUProfile()
+			if err := profFile.Close(); err != nil {
+				return withStatus(exitError, err)
+			}
+		}
+		if memProfile != "" {
+			f, err := os.Create(memProfile)
+			if err != nil {
+				return withStatus(exitError, err)
+			}
+			defer f.Close()
+			if err := pprof.WriteHeapProfile(f); err != nil {
+				return withStatus(exitError, err)
+			}
+		}
+		return nil
 	}
 	root.AddCommand(
 		newLintCmd(a),
