@@ -1,6 +1,10 @@
 package activity
 
-import "strings"
+import (
+	"strings"
+
+	"kqlhunt/kql/types"
+)
 
 // Ticks per unit of time (1 tick = 100 ns).
 const (
@@ -229,44 +233,15 @@ func parseUS(s string) (int64, bool) {
 }
 
 func combine(y, mo, d, h, mi, sec int, fr, off int64) (int64, bool) {
-	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 60 {
+	if mo < 1 || mo > 12 || d < 1 || int64(d) > types.DaysInMonth(int64(y), int64(mo)) || h > 23 || mi > 59 || sec > 60 {
 		return 0, false
 	}
 	if sec == 60 { // leap second: clamp
 		sec = 59
 		fr = ticksPerSecond - 1
 	}
-	days := daysFromCivil(int64(y), int64(mo), int64(d))
+	days := types.DaysFromCivil(int64(y), int64(mo), int64(d))
 	t := days*ticksPerDay + int64(h)*3600*ticksPerSecond + int64(mi)*ticksPerMinute + int64(sec)*ticksPerSecond + fr
 	return t - off, true
 }
 
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian
-// date (Howard Hinnant's algorithm).
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era = (y - 399) / 400
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
