@@ -244,4 +244,3 @@ func combine(y, mo, d, h, mi, sec int, fr, off int64) (int64, bool) {
 	t := days*ticksPerDay + int64(h)*3600*ticksPerSecond + int64(mi)*ticksPerMinute + int64(sec)*ticksPerSecond + fr
 	return t - off, true
 }
-
