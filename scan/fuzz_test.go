@@ -112,6 +112,14 @@ func FuzzSkipValue(f *testing.F) {
 		`"` + strings.Repeat(`\"`, 20) + `"`, `{"a":"` + strings.Repeat(`\\`, 9) + `"}`, strings.Repeat("[", 65) + strings.Repeat("]", 65)} {
 		f.Add(s)
 	}
+	// Quotes, escaped or not, on each side of the 8- and 16-byte steps of
+	// the string scanner.
+	for n := 5; n <= 18; n++ {
+		f.Add(`"` + strings.Repeat("a", n) + `"`)
+		f.Add(`"` + strings.Repeat("a", n) + `\"x"`)
+		f.Add(`"` + strings.Repeat("a", n) + `\\"`)
+		f.Add(`{"` + strings.Repeat("b", n) + `":["` + strings.Repeat("c", 2*n) + `"]}`)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		b := []byte(s)
 		if len(b) == 0 {

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"unsafe"
@@ -150,7 +151,7 @@ func (d *lineDecoder) decode(b []byte) lineResult {
 			return resFallback
 		}
 		i = skipWS(b, i+1)
-		ve, vesc := skipValue(b, i)
+		ve := valueEnd(b, i)
 		if ve < 0 {
 			return resFallback
 		}
@@ -161,6 +162,7 @@ func (d *lineDecoder) decode(b []byte) lineResult {
 					return resFallback // repeated key: order of effects matters
 				}
 				d.seen |= bit
+				vesc := b[i] == '"' && bytes.IndexByte(b[i+1:ve-1], '\\') >= 0
 				d.spans[col] = span{int32(i), int32(ve), vesc}
 			}
 			if col == cfg.typeCol {
