@@ -130,6 +130,22 @@ func (p *scan) zone() (int64, bool) {
 	return sign * (int64(h)*60 + int64(m)) * ticksPerMinute, true
 }
 
+// minutes reads the "mm[:ss[.fffffff]]" that follows the hour and ':'.
+func (p *scan) minutes() (mi, sec int, fr int64, ok bool) {
+	if mi, ok = p.num(2, 2); !ok {
+		return 0, 0, 0, false
+	}
+	if p.eat(':') {
+		if sec, ok = p.num(2, 2); !ok {
+			return 0, 0, 0, false
+		}
+		if fr, ok = p.frac(); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	return mi, sec, fr, true
+}
+
 func parseISO(s string) (int64, bool) {
 	p := &scan{s: s}
 	y, ok1 := p.num(4, 4)
@@ -152,16 +168,8 @@ func parseISO(s string) (int64, bool) {
 		if h, ok = p.num(2, 2); !ok || !p.eat(':') {
 			return 0, false
 		}
-		if mi, ok = p.num(2, 2); !ok {
+		if mi, sec, fr, ok = p.minutes(); !ok {
 			return 0, false
-		}
-		if p.eat(':') {
-			if sec, ok = p.num(2, 2); !ok {
-				return 0, false
-			}
-			if fr, ok = p.frac(); !ok {
-				return 0, false
-			}
 		}
 	}
 	off, ok := p.zone()
@@ -193,16 +201,8 @@ func parseUS(s string) (int64, bool) {
 		if h, ok = p.num(1, 2); !ok || !p.eat(':') {
 			return 0, false
 		}
-		if mi, ok = p.num(2, 2); !ok {
+		if mi, sec, fr, ok = p.minutes(); !ok {
 			return 0, false
-		}
-		if p.eat(':') {
-			if sec, ok = p.num(2, 2); !ok {
-				return 0, false
-			}
-			if fr, ok = p.frac(); !ok {
-				return 0, false
-			}
 		}
 		p.spaces()
 		rest := strings.ToUpper(p.s[p.i:])

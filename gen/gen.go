@@ -225,12 +225,19 @@ func appendGUID(b []byte, r *rand.Rand) []byte {
 }
 
 func appendToken(b []byte, r *rand.Rand, n int) []byte {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	return appendRandom(b, r, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 6)
+}
+
+// appendRandom appends n characters drawn from alphabet, which has
+// 1<<bits entries, taking bits random bits per character (as many
+// characters per random 64-bit word as fit).
+func appendRandom(b []byte, r *rand.Rand, n int, alphabet string, bits uint) []byte {
+	per, mask := 64/int(bits), uint64(1)<<bits-1
 	for n > 0 {
 		x := r.Uint64()
-		for k := 0; k < 10 && n > 0; k++ {
-			b = append(b, alphabet[x&63])
-			x >>= 6
+		for k := 0; k < per && n > 0; k++ {
+			b = append(b, alphabet[x&mask])
+			x >>= bits
 			n--
 		}
 	}

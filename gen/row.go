@@ -159,16 +159,7 @@ func appendLower(b []byte, s []byte) []byte {
 }
 
 func appendHex(b []byte, r *rand.Rand, n int) []byte {
-	const hexd = "0123456789abcdef"
-	for n > 0 {
-		x := r.Uint64()
-		for k := 0; k < 16 && n > 0; k++ {
-			b = append(b, hexd[x&15])
-			x >>= 4
-			n--
-		}
-	}
-	return b
+	return appendRandom(b, r, n, "0123456789abcdef", 4)
 }
 
 // resourceID appends the canonical resource id of ev.

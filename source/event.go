@@ -289,16 +289,26 @@ func clip(s string, n int) string {
 	return s
 }
 
+// trimObject trims the white space around data and reports whether it is
+// a JSON object; when not, it sets the reason and detail of at.
+func trimObject(data []byte, at *Diagnostic) ([]byte, bool) {
+	data = jsonx.Trim(data)
+	if len(data) > 0 && data[0] == '{' {
+		return data, true
+	}
+	if _, err := jsonx.Skip(data, 0); err != nil || len(data) == 0 {
+		at.Reason, at.Detail = ReasonInvalidJSON, errDetail(err)
+	} else {
+		at.Reason, at.Detail = ReasonNotObject, "expected a JSON object"
+	}
+	return data, false
+}
+
 // decodeEventItem decodes and normalises one event record without
 // touching the reader's state, so that it can run on any goroutine.
 func (c *decodeConfig) decodeEventItem(data []byte, at Diagnostic) decoded {
-	data = jsonx.Trim(data)
-	if len(data) == 0 || data[0] != '{' {
-		if _, err := jsonx.Skip(data, 0); err != nil || len(data) == 0 {
-			at.Reason, at.Detail = ReasonInvalidJSON, errDetail(err)
-		} else {
-			at.Reason, at.Detail = ReasonNotObject, "expected a JSON object"
-		}
+	data, ok := trimObject(data, &at)
+	if !ok {
 		return decoded{skip: at}
 	}
 	rec := &activity.Record{}

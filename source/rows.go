@@ -111,13 +111,8 @@ func finishRow(rec *activity.Record, st rowState, at Diagnostic, dyn bool) decod
 // decodeRowItem decodes and normalises one column-keyed row object
 // without touching the reader's state.
 func (c *decodeConfig) decodeRowItem(data []byte, at Diagnostic) decoded {
-	data = jsonx.Trim(data)
-	if len(data) == 0 || data[0] != '{' {
-		if _, err := jsonx.Skip(data, 0); err != nil || len(data) == 0 {
-			at.Reason, at.Detail = ReasonInvalidJSON, errDetail(err)
-		} else {
-			at.Reason, at.Detail = ReasonNotObject, "expected a JSON object"
-		}
+	data, ok := trimObject(data, &at)
+	if !ok {
 		return decoded{skip: at}
 	}
 	rec := &activity.Record{}

@@ -276,48 +276,19 @@ func (w *jsonWalker) records(format string) error {
 // elements calls fn for each element of an array whose '[' was consumed,
 // and consumes the ']'.
 func (w *jsonWalker) elements(fn func(raw []byte) error) error {
-	c, err := w.s.peek()
-	if err != nil {
-		return w.wrap(err)
-	}
-	if c == ']' {
-		_, _ = w.s.next()
-		return nil
-	}
-	for {
+	return w.items(']', func() error {
 		raw, err := w.s.readValue()
 		if err != nil {
 			return w.wrap(err)
 		}
-		if err := fn(raw); err != nil {
-			return err
-		}
-		c, err := w.s.next()
-		if err != nil {
-			return w.wrap(err)
-		}
-		switch c {
-		case ',':
-		case ']':
-			return nil
-		default:
-			return w.wrap(w.s.syntax("expected ',' or ']', found %q", c))
-		}
-	}
+		return fn(raw)
+	})
 }
 
 // members calls fn for each member of an object whose '{' was consumed,
 // with the key; fn must consume the value. The '}' is consumed.
 func (w *jsonWalker) members(fn func(key string) error) error {
-	c, err := w.s.peek()
-	if err != nil {
-		return w.wrap(err)
-	}
-	if c == '}' {
-		_, _ = w.s.next()
-		return nil
-	}
-	for {
+	return w.items('}', func() error {
 		if c, err := w.s.peek(); err != nil || c != '"' {
 			if err == nil {
 				err = w.s.syntax("expected a property name, found %q", c)
@@ -335,7 +306,24 @@ func (w *jsonWalker) members(fn func(key string) error) error {
 		if err := w.expect(':'); err != nil {
 			return err
 		}
-		if err := fn(key); err != nil {
+		return fn(key)
+	})
+}
+
+// items calls item for each comma-separated item of an array or object
+// whose opening bracket was consumed, up to and including the closing
+// byte end.
+func (w *jsonWalker) items(end byte, item func() error) error {
+	c, err := w.s.peek()
+	if err != nil {
+		return w.wrap(err)
+	}
+	if c == end {
+		_, _ = w.s.next()
+		return nil
+	}
+	for {
+		if err := item(); err != nil {
 			return err
 		}
 		c, err := w.s.next()
@@ -344,10 +332,10 @@ func (w *jsonWalker) members(fn func(key string) error) error {
 		}
 		switch c {
 		case ',':
-		case '}':
+		case end:
 			return nil
 		default:
-			return w.wrap(w.s.syntax("expected ',' or '}', found %q", c))
+			return w.wrap(w.s.syntax("expected ',' or '%c', found %q", end, c))
 		}
 	}
 }
@@ -410,20 +398,12 @@ func (w *jsonWalker) tables() error {
 	if err := w.expect('['); err != nil {
 		return err
 	}
-	c, err := w.s.peek()
-	if err != nil {
-		return w.wrap(err)
-	}
-	if c == ']' {
-		_, _ = w.s.next()
-		return nil
-	}
-	for {
+	return w.items(']', func() error {
 		if err := w.expect('{'); err != nil {
 			return err
 		}
 		var cols []string
-		err := w.members(func(key string) error {
+		return w.members(func(key string) error {
 			switch strings.ToLower(key) {
 			case "columns":
 				raw, err := w.s.readValue()
@@ -455,21 +435,7 @@ func (w *jsonWalker) tables() error {
 				return w.skipValue()
 			}
 		})
-		if err != nil {
-			return err
-		}
-		c, err := w.s.next()
-		if err != nil {
-			return w.wrap(err)
-		}
-		switch c {
-		case ',':
-		case ']':
-			return nil
-		default:
-			return w.wrap(w.s.syntax("expected ',' or ']', found %q", c))
-		}
-	}
+	})
 }
 
 func (w *jsonWalker) tableRows(cols []string) error {

@@ -621,16 +621,7 @@ func (in *ingest) commit() error {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	for _, f := range in.fields {
-		found := false
-		for _, g := range s.manifest.Schema {
-			if g.Name == f.Name {
-				found = true
-				break
-			}
-		}
-		if !found {
-			s.manifest.Schema = append(s.manifest.Schema, fieldJSON{Name: f.Name, Type: f.Type.String()})
-		}
+		s.manifest.addField(fieldJSON{Name: f.Name, Type: f.Type.String()})
 	}
 	if in.sourceID != "" {
 		s.manifest.Sources = append(s.manifest.Sources, sourceEntry{

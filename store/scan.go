@@ -349,46 +349,7 @@ func (p *scanPlan) filter(b *batch.Batch, tc *batch.Column) *batch.Batch {
 	}
 	out := &batch.Batch{Schema: b.Schema, Cols: make([]*batch.Column, len(b.Cols)), Len: len(keep)}
 	for i, c := range b.Cols {
-		out.Cols[i] = takeRows(c, keep)
-	}
-	return out
-}
-
-// takeRows copies the selected rows of c.
-func takeRows(c *batch.Column, keep []int) *batch.Column {
-	out := &batch.Column{Type: c.Type, Len: len(keep), Dict: c.Dict}
-	if c.Nulls != nil {
-		out.Nulls = make([]bool, len(keep))
-		for j, r := range keep {
-			out.Nulls[j] = c.Nulls[r]
-		}
-	}
-	switch {
-	case c.Codes != nil:
-		out.Codes = make([]uint32, len(keep))
-		for j, r := range keep {
-			out.Codes[j] = c.Codes[r]
-		}
-	case c.Strs != nil:
-		out.Strs = make([]string, len(keep))
-		for j, r := range keep {
-			out.Strs[j] = c.Strs[r]
-		}
-	case c.Ints != nil:
-		out.Ints = make([]int64, len(keep))
-		for j, r := range keep {
-			out.Ints[j] = c.Ints[r]
-		}
-	case c.Reals != nil:
-		out.Reals = make([]float64, len(keep))
-		for j, r := range keep {
-			out.Reals[j] = c.Reals[r]
-		}
-	case c.Dyns != nil:
-		out.Dyns = make([]any, len(keep))
-		for j, r := range keep {
-			out.Dyns[j] = c.Dyns[r]
-		}
+		out.Cols[i] = batch.Take(c, keep)
 	}
 	return out
 }

@@ -92,6 +92,16 @@ type manifest struct {
 	Sources []sourceEntry `json:"sources"`
 }
 
+// addField appends f to the schema unless it has a field of that name.
+func (m *manifest) addField(f fieldJSON) {
+	for _, g := range m.Schema {
+		if g.Name == f.Name {
+			return
+		}
+	}
+	m.Schema = append(m.Schema, f)
+}
+
 type fieldJSON struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
@@ -296,16 +306,7 @@ func (s *Store) reloadLocked() error {
 		return fmt.Errorf("reading manifest: %w", err)
 	}
 	for _, f := range disk.Schema {
-		found := false
-		for _, g := range s.manifest.Schema {
-			if g.Name == f.Name {
-				found = true
-				break
-			}
-		}
-		if !found {
-			s.manifest.Schema = append(s.manifest.Schema, f)
-		}
+		s.manifest.addField(f)
 	}
 	for _, e := range disk.Sources {
 		if !s.hasLocked(e.ID) {

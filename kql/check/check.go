@@ -281,12 +281,7 @@ func (c *checker) bindParam(p *syntax.Param, sc *scope, arg *Symbol) {
 func tabularParamSchema(t *syntax.TypeRef) *batch.Schema {
 	s := &batch.Schema{}
 	for _, cd := range t.Columns {
-		ty := types.String
-		if cd.Type != nil {
-			if pt, ok := types.ParseType(cd.Type.Name); ok {
-				ty = pt
-			}
-		}
+		ty := typeOrString(cd.Type)
 		s.Fields = append(s.Fields, batch.Field{Name: cd.Name.Name, Type: ty})
 	}
 	return s
@@ -716,9 +711,9 @@ func rsSchema(rs *rowScope) *batch.Schema {
 	return rs.schema
 }
 
-// uniqueName returns name, or name with the smallest numeric suffix that
+// UniqueName returns name, or name with the smallest numeric suffix that
 // is not in taken.
-func uniqueName(name string, taken func(string) bool) string {
+func UniqueName(name string, taken func(string) bool) string {
 	if !taken(name) {
 		return name
 	}

@@ -97,6 +97,12 @@ func TestSchemas(t *testing.T) {
 		{`print toscalar(T | summarize max(a))`, "print_0:long"},
 		{`let f = (tab:(*), n:long) { tab | where a > n | summarize c = count() by b }; T | invoke f(1)`, "b:string, c:long"},
 	}
+	checkSchemas(t, cases)
+}
+
+// checkSchemas checks each query's result schema.
+func checkSchemas(t *testing.T, cases []struct{ q, want string }) {
+	t.Helper()
 	for _, c := range cases {
 		info, err := checkQuery(t, c.q)
 		if err != nil {

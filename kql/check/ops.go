@@ -205,11 +205,19 @@ func (c *checker) op1(op syntax.Operator, in *batch.Schema, sc *scope) *batch.Sc
 	return &batch.Schema{Open: true}
 }
 
+// declType is the type of a declared column: string when none is written
+// or the name is unknown (reported elsewhere).
 func declType(cd *syntax.ColumnDecl) types.Type {
-	if cd.Type == nil {
+	return typeOrString(cd.Type)
+}
+
+// typeOrString is the type r names, or string when r is nil or names no
+// known type.
+func typeOrString(r *syntax.TypeRef) types.Type {
+	if r == nil {
 		return types.String
 	}
-	if t, ok := types.ParseType(cd.Type.Name); ok {
+	if t, ok := types.ParseType(r.Name); ok {
 		return t
 	}
 	return types.String
@@ -241,34 +249,41 @@ func itemName(it syntax.Expr, def string) string {
 	return def
 }
 
+// multiItem adds to out the columns of an item that yields several (a
+// function with several outputs, or a (a, b)=... assignment, whose columns
+// are dynamic) and records their names; it reports whether it did.
+func (c *checker) multiItem(it syntax.Expr, out *batch.Schema) bool {
+	var names []string
+	if fields := multiOutputFields(it); fields != nil {
+		for _, f := range fields {
+			setField(out, f)
+			names = append(names, f.Name)
+		}
+	} else if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
+		for _, id := range ne.Names {
+			names = append(names, id.Name)
+			setField(out, batch.Field{Name: id.Name, Type: types.Dynamic})
+		}
+	} else {
+		return false
+	}
+	c.info.Names[it] = names
+	return true
+}
+
 // extendItems applies extend-style assignments to out.
 func (c *checker) extendItems(items []syntax.Expr, out *batch.Schema, sc *scope, rs *rowScope) {
 	n := 0
 	for _, it := range items {
 		scope := &rowScope{schema: out, fuzzy: rs.fuzzy, serialized: rs.serialized}
 		t := c.expr(it, sc, scope)
-		if fields := multiOutputFields(it); fields != nil {
-			var names []string
-			for _, f := range fields {
-				setField(out, f)
-				names = append(names, f.Name)
-			}
-			c.info.Names[it] = names
-			continue
-		}
-		if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
-			names := make([]string, len(ne.Names))
-			for i, id := range ne.Names {
-				names[i] = id.Name
-				setField(out, batch.Field{Name: id.Name, Type: types.Dynamic})
-			}
-			c.info.Names[it] = names
+		if c.multiItem(it, out) {
 			continue
 		}
 		name := itemName(it, "")
 		if name == "" {
 			n++
-			name = uniqueName(fmt.Sprintf("Column%d", n), func(s string) bool { return out.Index(s) >= 0 })
+			name = UniqueName(fmt.Sprintf("Column%d", n), func(s string) bool { return out.Index(s) >= 0 })
 		}
 		c.info.Names[it] = []string{name}
 		setField(out, batch.Field{Name: name, Type: t})
@@ -295,22 +310,7 @@ func (c *checker) project(op *syntax.ProjectOp, in *batch.Schema, sc *scope) *ba
 				continue
 			}
 			t := c.expr(it, sc, rs)
-			if fields := multiOutputFields(it); fields != nil {
-				var names []string
-				for _, f := range fields {
-					setField(out, f)
-					names = append(names, f.Name)
-				}
-				c.info.Names[it] = names
-				continue
-			}
-			if ne, ok := it.(*syntax.NamedExpr); ok && len(ne.Names) > 1 {
-				var names []string
-				for _, id := range ne.Names {
-					names = append(names, id.Name)
-					setField(out, batch.Field{Name: id.Name, Type: types.Dynamic})
-				}
-				c.info.Names[it] = names
+			if c.multiItem(it, out) {
 				continue
 			}
 			name := itemName(it, "")
@@ -473,7 +473,7 @@ func (c *checker) summarize(op *syntax.SummarizeOp, in *batch.Schema, sc *scope)
 			n++
 			name = fmt.Sprintf("Column%d", n)
 		}
-		name = uniqueName(name, taken)
+		name = UniqueName(name, taken)
 		c.info.Names[k] = []string{name}
 		keyNames = append(keyNames, name)
 		out.Fields = append(out.Fields, batch.Field{Name: name, Type: t})
@@ -510,7 +510,7 @@ func (c *checker) summarize(op *syntax.SummarizeOp, in *batch.Schema, sc *scope)
 				}
 			}
 			for i, n := range names {
-				names[i] = uniqueName(n, takenAll)
+				names[i] = UniqueName(n, takenAll)
 				aggs = append(aggs, batch.Field{Name: names[i], Type: t})
 			}
 			c.info.Names[a] = names
@@ -538,7 +538,7 @@ func (c *checker) summarize(op *syntax.SummarizeOp, in *batch.Schema, sc *scope)
 			n++
 			name = fmt.Sprintf("Column%d", n)
 		}
-		name = uniqueName(name, takenAll)
+		name = UniqueName(name, takenAll)
 		c.info.Names[a] = []string{name}
 		aggs = append(aggs, batch.Field{Name: name, Type: t})
 	}
@@ -578,7 +578,7 @@ func (c *checker) argMinMax(item syntax.Expr, call *syntax.CallExpr, in *batch.S
 	var fields []batch.Field
 	local := map[string]bool{}
 	add := func(name string, t types.Type) {
-		name = uniqueName(name, func(s string) bool { return taken(s) || local[s] })
+		name = UniqueName(name, func(s string) bool { return taken(s) || local[s] })
 		local[name] = true
 		names = append(names, name)
 		fields = append(fields, batch.Field{Name: name, Type: t})
@@ -692,7 +692,7 @@ func JoinSchema(kind string, left, right *batch.Schema) *batch.Schema {
 	}
 	out := cloneSchema(left)
 	for _, f := range right.Fields {
-		f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+		f.Name = UniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
 		out.Fields = append(out.Fields, f)
 	}
 	out.Open = left.Open || right.Open
@@ -714,7 +714,7 @@ func LookupSchema(left, right *batch.Schema, keys []JoinKey) *batch.Schema {
 		if isKey {
 			continue
 		}
-		f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+		f.Name = UniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
 		out.Fields = append(out.Fields, f)
 	}
 	return out
@@ -901,7 +901,7 @@ func UnionSources(kind string, legs []*batch.Schema) (*batch.Schema, []string) {
 	for _, k := range order {
 		name := k.name
 		if types2[k.name] > 1 {
-			name = uniqueName(k.name+"_"+k.t.String(), func(s string) bool { return final[s] })
+			name = UniqueName(k.name+"_"+k.t.String(), func(s string) bool { return final[s] })
 			final[name] = true
 		}
 		out.Fields = append(out.Fields, batch.Field{Name: name, Type: k.t})
@@ -967,7 +967,7 @@ func (c *checker) mvExpand(op *syntax.MvExpandOp, in *batch.Schema, sc *scope) *
 		}
 		name := itemName(it.X, "")
 		if name == "" {
-			name = uniqueName("Column1", func(s string) bool { return out.Index(s) >= 0 })
+			name = UniqueName("Column1", func(s string) bool { return out.Index(s) >= 0 })
 		}
 		rt := types.Dynamic
 		if it.To != nil {
@@ -1047,7 +1047,7 @@ func (c *checker) evaluate(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) *
 		if (name == "ipv4_lookup" || name == "ipv6_lookup") && len(tables) == 1 {
 			out := cloneSchema(in)
 			for _, f := range tables[0].Fields {
-				f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+				f.Name = UniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
 				out.Fields = append(out.Fields, f)
 			}
 			return out

@@ -36,7 +36,7 @@ func (c *checker) opMore(op syntax.Operator, in *batch.Schema, sc *scope) (*batc
 			} else {
 				name = fmt.Sprintf("Column%d", len(out.Fields)+1)
 			}
-			name = uniqueName(name, func(s string) bool { return out.Index(s) >= 0 })
+			name = UniqueName(name, func(s string) bool { return out.Index(s) >= 0 })
 			c.info.Names[a.X] = []string{name}
 			out.Fields = append(out.Fields, batch.Field{Name: name, Type: types.Dynamic})
 		}
@@ -154,12 +154,7 @@ func (c *checker) opMore(op syntax.Operator, in *batch.Schema, sc *scope) (*batc
 	case *syntax.ScanOp:
 		out := cloneSchema(in)
 		for _, p := range op.Declare {
-			t := types.String
-			if p.Type != nil {
-				if pt, ok := types.ParseType(p.Type.Name); ok {
-					t = pt
-				}
-			}
+			t := typeOrString(p.Type)
 			setField(out, batch.Field{Name: p.Name.Name, Type: t})
 		}
 		for _, st := range op.Steps {

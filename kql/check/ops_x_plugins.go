@@ -122,7 +122,7 @@ func (c *checker) evaluateX1(op *syntax.EvaluateOp, in *batch.Schema, sc *scope)
 				if f.Name == key && !keepKey {
 					continue
 				}
-				f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+				f.Name = UniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
 				out.Fields = append(out.Fields, f)
 			}
 			out.Open = out.Open || table.Open

@@ -133,12 +133,7 @@ func scanRefs(e syntax.Expr, steps map[string]bool) (syntax.Expr, bool) {
 func ScanSchemas(op *syntax.ScanOp, in *batch.Schema) (out, steps *batch.Schema) {
 	row := cloneSchema(in)
 	for _, p := range op.Declare {
-		t := types.String
-		if p.Type != nil {
-			if pt, ok := types.ParseType(p.Type.Name); ok {
-				t = pt
-			}
-		}
+		t := typeOrString(p.Type)
 		setField(row, batch.Field{Name: p.Name.Name, Type: t})
 	}
 	steps = cloneSchema(row)
@@ -207,7 +202,7 @@ func (c *checker) opX(op syntax.Operator, in *batch.Schema, sc *scope) (*batch.S
 				if t == types.Null {
 					t = types.String
 				}
-				out.Fields = append(out.Fields, batch.Field{Name: uniqueName(ofName, taken), Type: t})
+				out.Fields = append(out.Fields, batch.Field{Name: UniqueName(ofName, taken), Type: t})
 			}
 			if cl.WithOthers != nil {
 				c.expr(cl.WithOthers, sc, nil)
@@ -226,7 +221,7 @@ func (c *checker) opX(op syntax.Operator, in *batch.Schema, sc *scope) (*batch.S
 			if ne, ok := cl.By.(*syntax.NamedExpr); ok && len(ne.Names) > 0 {
 				name = ne.Names[0].Name
 			}
-			out.Fields = append(out.Fields, batch.Field{Name: uniqueName(name, taken), Type: t})
+			out.Fields = append(out.Fields, batch.Field{Name: UniqueName(name, taken), Type: t})
 		}
 		out.Open = in != nil && in.Open
 		return out, true

@@ -18,16 +18,7 @@ func TestXSchemas(t *testing.T) {
 		{`T | evaluate active_users_count(b, t, datetime(2020-01-01), datetime(2020-02-01), 8d, 1d, 3, 7d)`, ""},
 		{`T | evaluate sequence_detect(t, 1h, 2h, e1 = (b == "x"), e2 = (a > 1), b)`, ""},
 	}
-	for _, c := range cases {
-		info, err := checkQuery(t, c.q)
-		if err != nil {
-			t.Errorf("%s: unexpected error: %v", c.q, err)
-			continue
-		}
-		if got := schemaString(info.Result); got != c.want {
-			t.Errorf("%s:\n got %s\nwant %s", c.q, got, c.want)
-		}
-	}
+	checkSchemas(t, cases)
 }
 
 func TestXErrors(t *testing.T) {

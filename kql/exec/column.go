@@ -30,6 +30,15 @@ func valueAt(c *batch.Column, i int) types.Value {
 	return types.NullOf(types.Null)
 }
 
+// newBuilders returns one builder per field of s.
+func newBuilders(s *batch.Schema, capacity int) []*builder {
+	bld := make([]*builder, len(s.Fields))
+	for i, f := range s.Fields {
+		bld[i] = newBuilder(f.Type, capacity)
+	}
+	return bld
+}
+
 // builder accumulates values into a new column of a fixed type.
 type builder struct {
 	col *batch.Column
@@ -176,59 +185,7 @@ func constColumn(v types.Value, t types.Type, n int) *batch.Column {
 	return c
 }
 
-// gather returns a new column holding rows sel of c, in order.
-func gather(c *batch.Column, sel []int32) *batch.Column {
-	out := &batch.Column{Type: c.Type, Len: len(sel)}
-	if c.Nulls != nil {
-		out.Nulls = make([]bool, len(sel))
-		for j, i := range sel {
-			out.Nulls[j] = c.Nulls[i]
-		}
-	}
-	switch {
-	case c.Codes != nil:
-		out.Dict = c.Dict
-		out.Codes = make([]uint32, len(sel))
-		for j, i := range sel {
-			out.Codes[j] = c.Codes[i]
-		}
-	case c.Ints != nil:
-		out.Ints = make([]int64, len(sel))
-		for j, i := range sel {
-			out.Ints[j] = c.Ints[i]
-		}
-	case c.Reals != nil:
-		out.Reals = make([]float64, len(sel))
-		for j, i := range sel {
-			out.Reals[j] = c.Reals[i]
-		}
-	case c.Strs != nil:
-		out.Strs = make([]string, len(sel))
-		for j, i := range sel {
-			out.Strs[j] = c.Strs[i]
-		}
-	case c.Dyns != nil:
-		out.Dyns = make([]any, len(sel))
-		for j, i := range sel {
-			out.Dyns[j] = c.Dyns[i]
-		}
-	default:
-		// Null-typed or empty payload: keep the shape.
-		switch c.Type {
-		case types.Bool, types.Int, types.Long, types.DateTime, types.TimeSpan:
-			out.Ints = make([]int64, len(sel))
-		case types.Real, types.Decimal:
-			out.Reals = make([]float64, len(sel))
-		case types.String, types.Guid:
-			out.Strs = make([]string, len(sel))
-		case types.Dynamic:
-			out.Dyns = make([]any, len(sel))
-		}
-	}
-	return out
-}
-
-// gatherNullable is gather where a negative index yields a null row.
+// gatherNullable is batch.Take where a negative index yields a null row.
 func gatherNullable(c *batch.Column, sel []int32) *batch.Column {
 	b := newBuilder(c.Type, len(sel))
 	for _, i := range sel {
@@ -257,7 +214,7 @@ func filterBatch(b *batch.Batch, sel []int32) *batch.Batch {
 	}
 	out := &batch.Batch{Schema: b.Schema, Cols: make([]*batch.Column, len(b.Cols)), Len: len(sel)}
 	for i, c := range b.Cols {
-		out.Cols[i] = gather(c, sel)
+		out.Cols[i] = batch.Take(c, sel)
 	}
 	return out
 }

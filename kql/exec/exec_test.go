@@ -153,6 +153,12 @@ var execCases = []execCase{
 
 func runCase(t *testing.T, c execCase) {
 	t.Helper()
+	runCaseWith(t, c, resultStrings)
+}
+
+// runCaseWith runs case c, rendering the result rows with render.
+func runCaseWith(t *testing.T, c execCase, render func(*Result) []string) {
+	t.Helper()
 	res, err := Run(context.Background(), c.q, Options{Now: testNow})
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -165,9 +171,15 @@ func runCase(t *testing.T, c execCase) {
 	if c.schemaOnly {
 		return
 	}
-	got := resultStrings(res)
-	want := append([]string(nil), c.rows...)
-	if !c.ordered {
+	checkRows(t, render(res), c.rows, c.ordered)
+}
+
+// checkRows reports when the rendered rows got differ from want (in any
+// order unless ordered).
+func checkRows(t *testing.T, got, want []string, ordered bool) {
+	t.Helper()
+	want = append([]string(nil), want...)
+	if !ordered {
 		sort.Strings(got)
 		sort.Strings(want)
 	}

@@ -320,15 +320,25 @@ func (c *compiler) mapValues(t types.Type, args []*cexpr, fn func([]types.Value)
 	}}, nil
 }
 
+// compileAll compiles es in order.
+func (c *compiler) compileAll(es ...syntax.Expr) ([]*cexpr, error) {
+	out := make([]*cexpr, len(es))
+	for i, e := range es {
+		x, err := c.compile(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
 func (c *compiler) binary(e *syntax.BinaryExpr) (*cexpr, error) {
-	x, err := c.compile(e.X)
+	xy, err := c.compileAll(e.X, e.Y)
 	if err != nil {
 		return nil, err
 	}
-	y, err := c.compile(e.Y)
-	if err != nil {
-		return nil, err
-	}
+	x, y := xy[0], xy[1]
 	op := e.Op
 	switch {
 	case op == "and" || op == "or":
@@ -660,37 +670,16 @@ func arithFast(op string, t types.Type, x, y *cexpr) *cexpr {
 	if op == "-" {
 		d = -d
 	}
-	return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
-		xc, err := x.eval(b)
-		if err != nil {
-			return nil, err
-		}
-		out := &batch.Column{Type: t, Len: xc.Len, Ints: make([]int64, xc.Len)}
-		if xc.Nulls != nil {
-			out.Nulls = append([]bool(nil), xc.Nulls[:xc.Len]...)
-		}
-		for i, v := range xc.Ints[:xc.Len] {
-			out.Ints[i] = v + d
-		}
-		return out, nil
-	}}
+	return mapInts(t, x, func(v int64) int64 { return v + d })
 }
 
 func (c *compiler) between(e *syntax.BetweenExpr) (*cexpr, error) {
-	x, err := c.compile(e.X)
-	if err != nil {
-		return nil, err
-	}
-	lo, err := c.compile(e.Lo)
-	if err != nil {
-		return nil, err
-	}
-	hi, err := c.compile(e.Hi)
+	args, err := c.compileAll(e.X, e.Lo, e.Hi)
 	if err != nil {
 		return nil, err
 	}
 	not := e.Not
-	return c.mapValues(types.Bool, []*cexpr{x, lo, hi}, func(a []types.Value) (types.Value, error) {
+	return c.mapValues(types.Bool, args, func(a []types.Value) (types.Value, error) {
 		l := types.CompareOp(">=", a[0], a[1])
 		h := types.CompareOp("<=", a[0], a[2])
 		r := types.And(l, h)
@@ -992,20 +981,7 @@ func (c *compiler) fastCall(name string, t types.Type, args []*cexpr) *cexpr {
 		if len(args) == 2 && !args[0].konst && args[1].konst && intFamily(args[0].t) && args[0].t != types.Bool &&
 			(args[1].val.Type == types.TimeSpan || args[1].val.Type.IsInteger()) && !args[1].val.IsNull() && args[1].val.I > 0 && t == args[0].t {
 			x, size := args[0], args[1].val.I
-			return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
-				xc, err := x.eval(b)
-				if err != nil {
-					return nil, err
-				}
-				out := &batch.Column{Type: t, Len: xc.Len, Ints: make([]int64, xc.Len)}
-				if xc.Nulls != nil {
-					out.Nulls = append([]bool(nil), xc.Nulls[:xc.Len]...)
-				}
-				for i, v := range xc.Ints[:xc.Len] {
-					out.Ints[i] = types.FloorDiv(v, size) * size
-				}
-				return out, nil
-			}}
+			return mapInts(t, x, func(v int64) int64 { return types.FloorDiv(v, size) * size })
 		}
 	}
 	return nil
@@ -1162,4 +1138,23 @@ func (c *compiler) userCall(e *syntax.CallExpr, bnd *binding) (*cexpr, error) {
 		return nil, c.errorf(e, "function %s returns a table, not a scalar", e.Fun.Name)
 	}
 	return sub.compile(last)
+}
+
+// mapInts is a column of type t holding f of each value of the
+// integer-backed x; nulls stay null.
+func mapInts(t types.Type, x *cexpr, f func(int64) int64) *cexpr {
+	return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
+		xc, err := x.eval(b)
+		if err != nil {
+			return nil, err
+		}
+		out := &batch.Column{Type: t, Len: xc.Len, Ints: make([]int64, xc.Len)}
+		if xc.Nulls != nil {
+			out.Nulls = append([]bool(nil), xc.Nulls[:xc.Len]...)
+		}
+		for i, v := range xc.Ints[:xc.Len] {
+			out.Ints[i] = f(v)
+		}
+		return out, nil
+	}}
 }

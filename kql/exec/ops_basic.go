@@ -186,23 +186,29 @@ type colSource struct {
 // projectNode evaluates the output columns of each batch from sources.
 func projectNode(in Node, s *batch.Schema, srcs []colSource) Node {
 	return streamNode(in, s, func(b *batch.Batch) (*batch.Batch, error) {
-		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(srcs)), Len: b.Len}
-		for i, src := range srcs {
-			if src.expr == nil {
-				out.Cols[i] = b.Cols[src.in]
-				continue
-			}
-			col, err := src.expr.run(b)
-			if err != nil {
-				return nil, err
-			}
-			if col.Type != s.Fields[i].Type {
-				col = castColumn(col, s.Fields[i].Type)
-			}
-			out.Cols[i] = col
-		}
-		return out, nil
+		return projectBatch(b, s, srcs)
 	})
+}
+
+// projectBatch evaluates the output columns of b from sources, cast to
+// the types of s.
+func projectBatch(b *batch.Batch, s *batch.Schema, srcs []colSource) (*batch.Batch, error) {
+	out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(srcs)), Len: b.Len}
+	for i, src := range srcs {
+		if src.expr == nil {
+			out.Cols[i] = b.Cols[src.in]
+			continue
+		}
+		col, err := src.expr.run(b)
+		if err != nil {
+			return nil, err
+		}
+		if col.Type != s.Fields[i].Type {
+			col = castColumn(col, s.Fields[i].Type)
+		}
+		out.Cols[i] = col
+	}
+	return out, nil
 }
 
 func castColumn(c *batch.Column, t types.Type) *batch.Column {
@@ -628,11 +634,7 @@ func takeNode(in Node, limit int64) Node {
 
 // constInt evaluates a constant integer expression (row counts).
 func (p *planner) constInt(e syntax.Expr) (int64, error) {
-	ce, err := p.compiler(nil).compile(e)
-	if err != nil {
-		return 0, err
-	}
-	v, err := evalConst(ce)
+	v, err := p.constArg(e)
 	if err != nil {
 		return 0, err
 	}
@@ -771,31 +773,18 @@ func planPrint(p *planner, o syntax.Operator, _ Node) (Node, error) {
 
 func planDataTable(p *planner, o syntax.Operator, _ Node) (Node, error) {
 	op := o.(*syntax.DataTableOp)
-	s := &batch.Schema{}
-	for _, cd := range op.Columns {
-		t := types.String
-		if cd.Type != nil {
-			pt, ok := types.ParseType(cd.Type.Name)
-			if !ok {
-				return nil, p.errorf(cd.Type, "unknown type %q", cd.Type.Name)
-			}
-			t = pt
-		}
-		s.Fields = append(s.Fields, batch.Field{Name: cd.Name.Name, Type: t})
+	s, err := p.declSchema(op.Columns)
+	if err != nil {
+		return nil, err
 	}
 	n := len(s.Fields)
 	if n == 0 || len(op.Values)%n != 0 {
 		return nil, p.errorf(op, "datatable has %d values, not a multiple of its %d columns", len(op.Values), n)
 	}
 	tb := NewTableBuilder(s)
-	c := p.compiler(nil)
 	row := make([]types.Value, n)
 	for i, e := range op.Values {
-		ce, err := c.compile(e)
-		if err != nil {
-			return nil, err
-		}
-		v, err := evalConst(ce)
+		v, err := p.constArg(e)
 		if err != nil {
 			return nil, err
 		}
@@ -819,14 +808,9 @@ func planDataTable(p *planner, o syntax.Operator, _ Node) (Node, error) {
 
 func planRange(p *planner, o syntax.Operator, _ Node) (Node, error) {
 	op := o.(*syntax.RangeOp)
-	c := p.compiler(nil)
 	var vals [3]types.Value
 	for i, e := range []syntax.Expr{op.From, op.To, op.Step} {
-		ce, err := c.compile(e)
-		if err != nil {
-			return nil, err
-		}
-		v, err := evalConst(ce)
+		v, err := p.constArg(e)
 		if err != nil {
 			return nil, err
 		}

@@ -23,22 +23,11 @@ func init() {
 func planMvExpand(p *planner, o syntax.Operator, in Node) (Node, error) {
 	op := o.(*syntax.MvExpandOp)
 	inS := in.Schema()
-	bagArray := false
-	if v, ok := check.OpParam(op.Params, "bagexpansion"); ok && strings.EqualFold(v, "array") {
-		bagArray = true
+	opts, err := p.mvOptionsOf(op.Params, op.Limit)
+	if err != nil {
+		return nil, err
 	}
-	if v, ok := check.OpParam(op.Params, "kind"); ok && strings.EqualFold(v, "array") {
-		bagArray = true
-	}
-	limit := int64(-1)
-	if op.Limit != nil {
-		n, err := p.constInt(op.Limit)
-		if err != nil {
-			return nil, err
-		}
-		limit = n
-	}
-	idxName, _ := check.OpParam(op.Params, "with_itemindex")
+	bagArray, limit, idxName := opts.bagArray, opts.limit, opts.idxName
 	c := p.compiler(inS)
 	s := &batch.Schema{Fields: append([]batch.Field(nil), inS.Fields...)}
 	type item struct {
@@ -56,60 +45,18 @@ func planMvExpand(p *planner, o syntax.Operator, in Node) (Node, error) {
 		if ns := itemNames(it.X); len(ns) > 0 {
 			name = ns[0]
 		} else {
-			name = uniqueName("Column1", func(x string) bool { return s.Index(x) >= 0 })
+			name = check.UniqueName("Column1", func(x string) bool { return s.Index(x) >= 0 })
 		}
-		t := types.Dynamic
-		if it.To != nil {
-			pt, ok := types.ParseType(it.To.Name)
-			if !ok {
-				return nil, p.errorf(it.To, "unknown type %q", it.To.Name)
-			}
-			t = pt
+		t, err := p.typeRef(it.To, types.Dynamic)
+		if err != nil {
+			return nil, err
 		}
-		pos := s.Index(name)
-		if pos >= 0 {
-			s.Fields[pos].Type = t
-		} else {
-			pos = len(s.Fields)
-			s.Fields = append(s.Fields, batch.Field{Name: name, Type: t})
-		}
+		pos := setField(s, name, t)
 		items = append(items, item{expr: ce, pos: pos, to: t})
 	}
 	idxPos := -1
 	if idxName != "" {
-		idxPos = s.Index(idxName)
-		if idxPos < 0 {
-			idxPos = len(s.Fields)
-			s.Fields = append(s.Fields, batch.Field{Name: idxName, Type: types.Long})
-		} else {
-			s.Fields[idxPos].Type = types.Long
-		}
-	}
-	expandValue := func(v types.Value) []any {
-		if v.Type != types.Dynamic {
-			if v.IsNull() {
-				return nil
-			}
-			return []any{types.ToDynamicElement(v)}
-		}
-		switch d := v.D.(type) {
-		case nil:
-			return nil
-		case []any:
-			return d
-		case *types.Bag:
-			out := make([]any, len(d.Keys))
-			for i, k := range d.Keys {
-				if bagArray {
-					out[i] = []any{k, d.Vals[i]}
-				} else {
-					out[i] = &types.Bag{Keys: []string{k}, Vals: []any{d.Vals[i]}}
-				}
-			}
-			return out
-		default:
-			return []any{d}
-		}
+		idxPos = setField(s, idxName, types.Long)
 	}
 	return streamNode(in, s, func(b *batch.Batch) (*batch.Batch, error) {
 		cols := make([]*batch.Column, len(items))
@@ -127,7 +74,7 @@ func planMvExpand(p *planner, o syntax.Operator, in Node) (Node, error) {
 			lists := make([][]any, len(items))
 			n := 0
 			for i := range items {
-				lists[i] = expandValue(valueAt(cols[i], r))
+				lists[i] = expandDynamic(valueAt(cols[i], r), bagArray)
 				n = max(n, len(lists[i]))
 			}
 			if limit >= 0 && int64(n) > limit {
@@ -147,7 +94,7 @@ func planMvExpand(p *planner, o syntax.Operator, in Node) (Node, error) {
 		}
 		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(s.Fields)), Len: len(sel)}
 		for i := range inS.Fields {
-			out.Cols[i] = gather(b.Cols[i], sel)
+			out.Cols[i] = batch.Take(b.Cols[i], sel)
 		}
 		for i, it := range items {
 			bld := newBuilder(it.to, len(sel))
@@ -216,13 +163,9 @@ func planParse(p *planner, o syntax.Operator, in Node) (Node, error) {
 				re.WriteString("(?:.*?)")
 			}
 		case *syntax.ColumnDecl:
-			t := types.String
-			if el.Type != nil {
-				pt, ok := types.ParseType(el.Type.Name)
-				if !ok {
-					return nil, p.errorf(el.Type, "unknown type %q", el.Type.Name)
-				}
-				t = pt
+			t, err := p.typeRef(el.Type, types.String)
+			if err != nil {
+				return nil, err
 			}
 			group := ".*?"
 			if last || kind == "regex" {
@@ -238,13 +181,7 @@ func planParse(p *planner, o syntax.Operator, in Node) (Node, error) {
 			}
 			re.WriteString("(" + group + ")")
 			groups++
-			pos := s.Index(el.Name.Name)
-			if pos < 0 {
-				pos = len(s.Fields)
-				s.Fields = append(s.Fields, batch.Field{Name: el.Name.Name, Type: t})
-			} else {
-				s.Fields[pos].Type = t
-			}
+			pos := setField(s, el.Name.Name, t)
 			targets = append(targets, target{pos: pos, t: t, group: groups})
 		default:
 			return nil, p.errorf(op, "unsupported parse pattern element")
@@ -294,7 +231,7 @@ func planParse(p *planner, o syntax.Operator, in Node) (Node, error) {
 		}
 		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(s.Fields)), Len: len(sel)}
 		for i := range inS.Fields {
-			out.Cols[i] = gather(b.Cols[i], sel)
+			out.Cols[i] = batch.Take(b.Cols[i], sel)
 		}
 		for i, t := range targets {
 			out.Cols[t.pos] = bld[i].build()
@@ -334,11 +271,7 @@ func planBagUnpack(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 		if ne, ok := a.(*syntax.NamedExpr); ok && len(ne.Names) == 1 {
 			name, a = ne.Names[0].Name, ne.Value
 		}
-		ce, err := p.compiler(nil).compile(a)
-		if err != nil {
-			return nil, err
-		}
-		v, err := evalConst(ce)
+		v, err := p.constArg(a)
 		if err != nil {
 			return nil, err
 		}
@@ -462,20 +395,9 @@ func windowProject(p *planner, in Node, s *batch.Schema, srcs []colSource) Node 
 		if b.Len == 0 {
 			return nil
 		}
-		out := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(srcs)), Len: b.Len}
-		for i, src := range srcs {
-			if src.expr == nil {
-				out.Cols[i] = b.Cols[src.in]
-				continue
-			}
-			col, err := src.expr.run(b)
-			if err != nil {
-				return err
-			}
-			if col.Type != s.Fields[i].Type {
-				col = castColumn(col, s.Fields[i].Type)
-			}
-			out.Cols[i] = col
+		out, err := projectBatch(b, s, srcs)
+		if err != nil {
+			return err
 		}
 		return emit(out)
 	}}
@@ -546,15 +468,9 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 		}
 		t := x.t
 		return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
-			xc, err := x.run(b)
+			xc, dc, err := runWithOptional(b, x, def)
 			if err != nil {
 				return nil, err
-			}
-			var dc *batch.Column
-			if def != nil {
-				if dc, err = def.run(b); err != nil {
-					return nil, err
-				}
 			}
 			bld := newBuilder(t, b.Len)
 			for i := 0; i < b.Len; i++ {
@@ -581,15 +497,9 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 		}
 		dense := e.Fun.Name == "row_rank_dense"
 		return &cexpr{t: types.Long, eval: func(b *batch.Batch) (*batch.Column, error) {
-			xc, err := x.run(b)
+			xc, rc, err := runWithOptional(b, x, restart)
 			if err != nil {
 				return nil, err
-			}
-			var rc *batch.Column
-			if restart != nil {
-				if rc, err = restart.run(b); err != nil {
-					return nil, err
-				}
 			}
 			out := &batch.Column{Type: types.Long, Len: b.Len, Ints: make([]int64, b.Len)}
 			var rank int64
@@ -620,15 +530,9 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 			restart = args[3]
 		}
 		return &cexpr{t: types.DateTime, eval: func(b *batch.Batch) (*batch.Column, error) {
-			xc, err := x.run(b)
+			xc, rc, err := runWithOptional(b, x, restart)
 			if err != nil {
 				return nil, err
-			}
-			var rc *batch.Column
-			if restart != nil {
-				if rc, err = restart.run(b); err != nil {
-					return nil, err
-				}
 			}
 			bld := newBuilder(types.DateTime, b.Len)
 			var start, prev types.Value
@@ -667,15 +571,9 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 		}
 		t := x.t
 		return &cexpr{t: t, eval: func(b *batch.Batch) (*batch.Column, error) {
-			xc, err := x.run(b)
+			xc, rc, err := runWithOptional(b, x, restart)
 			if err != nil {
 				return nil, err
-			}
-			var rc *batch.Column
-			if restart != nil {
-				if rc, err = restart.run(b); err != nil {
-					return nil, err
-				}
 			}
 			bld := newBuilder(t, b.Len)
 			sum := types.NullOf(t)
@@ -705,4 +603,18 @@ func (c *compiler) windowCall(e *syntax.CallExpr) (*cexpr, error) {
 		}}, nil
 	}
 	return nil, c.errorf(e, "unknown window function %s", e.Fun.Name)
+}
+
+// runWithOptional runs x over b, and opt too unless it is nil (then its
+// column is nil).
+func runWithOptional(b *batch.Batch, x, opt *cexpr) (xc, oc *batch.Column, err error) {
+	if xc, err = x.run(b); err != nil {
+		return nil, nil, err
+	}
+	if opt != nil {
+		if oc, err = opt.run(b); err != nil {
+			return nil, nil, err
+		}
+	}
+	return xc, oc, nil
 }

@@ -251,14 +251,14 @@ func (j *joinNode) Run(ctx context.Context, emit func(*batch.Batch) error) error
 			if hasNeg(lsel) {
 				out.Cols = append(out.Cols, gatherNullable(lb.Cols[c], lsel))
 			} else {
-				out.Cols = append(out.Cols, gather(lb.Cols[c], lsel))
+				out.Cols = append(out.Cols, batch.Take(lb.Cols[c], lsel))
 			}
 		}
 		for _, c := range j.outRight {
 			if hasNeg(rsel) {
 				out.Cols = append(out.Cols, gatherNullable(rb.Cols[c], rsel))
 			} else {
-				out.Cols = append(out.Cols, gather(rb.Cols[c], rsel))
+				out.Cols = append(out.Cols, batch.Take(rb.Cols[c], rsel))
 			}
 		}
 		lsel, rsel = lsel[:0], rsel[:0]

@@ -121,7 +121,7 @@ func planSummarize(p *planner, o syntax.Operator, in Node) (Node, error) {
 			n++
 			name = fmt.Sprintf("Column%d", n)
 		}
-		name = uniqueName(name, taken)
+		name = check.UniqueName(name, taken)
 		t := ce.t
 		if t == types.Null {
 			t = types.String
@@ -167,7 +167,7 @@ func planSummarize(p *planner, o syntax.Operator, in Node) (Node, error) {
 				t = types.Real
 			}
 			for i, nm := range names {
-				nm = uniqueName(nm, taken)
+				nm = check.UniqueName(nm, taken)
 				out.Fields = append(out.Fields, batch.Field{Name: nm, Type: t})
 				outs = append(outs, aggOutput{name: nm, t: t, argSlot: -1, multi: true, multiSlot: len(col.slots) - 1, multiIdx: i})
 			}
@@ -187,7 +187,7 @@ func planSummarize(p *planner, o syntax.Operator, in Node) (Node, error) {
 			n++
 			name = fmt.Sprintf("Column%d", n)
 		}
-		name = uniqueName(name, taken)
+		name = check.UniqueName(name, taken)
 		t := ce.t
 		if t == types.Null {
 			t = types.String
@@ -196,18 +196,6 @@ func planSummarize(p *planner, o syntax.Operator, in Node) (Node, error) {
 		outs = append(outs, aggOutput{name: name, t: t, expr: ce, argSlot: -1})
 	}
 	return &summarizeNode{p: p, in: in, schema: out, keys: keys, col: col, outs: outs}, nil
-}
-
-func uniqueName(name string, taken func(string) bool) string {
-	if !taken(name) {
-		return name
-	}
-	for i := 1; ; i++ {
-		n := fmt.Sprintf("%s%d", name, i)
-		if !taken(n) {
-			return n
-		}
-	}
 }
 
 func aggCallOf(e syntax.Expr) *syntax.CallExpr {
@@ -255,7 +243,7 @@ func planArgMinMax(p *planner, col *aggCollector, it syntax.Expr, call *syntax.C
 	local := map[string]bool{}
 	taken := func(s string) bool { return out.Index(s) >= 0 || local[s] }
 	addCol := func(name string, ce *cexpr) {
-		name = uniqueName(name, taken)
+		name = check.UniqueName(name, taken)
 		local[name] = true
 		names = append(names, name)
 		slot.args = append(slot.args, ce)

@@ -59,21 +59,27 @@ func localPath(uri string) (string, error) {
 	return u, nil
 }
 
+// declSchema is the schema of declared columns (string when no type is
+// written).
+func (p *planner) declSchema(cols []*syntax.ColumnDecl) (*batch.Schema, error) {
+	s := &batch.Schema{}
+	for _, cd := range cols {
+		t, err := p.typeRef(cd.Type, types.String)
+		if err != nil {
+			return nil, err
+		}
+		s.Fields = append(s.Fields, batch.Field{Name: cd.Name.Name, Type: t})
+	}
+	return s, nil
+}
+
 // planExternalData reads local CSV, TSV or JSON files into the declared
 // columns.
 func planExternalData(p *planner, o syntax.Operator, _ Node) (Node, error) {
 	op := o.(*syntax.ExternalDataOp)
-	s := &batch.Schema{}
-	for _, cd := range op.Columns {
-		t := types.String
-		if cd.Type != nil {
-			pt, ok := types.ParseType(cd.Type.Name)
-			if !ok {
-				return nil, p.errorf(cd.Type, "unknown type %q", cd.Type.Name)
-			}
-			t = pt
-		}
-		s.Fields = append(s.Fields, batch.Field{Name: cd.Name.Name, Type: t})
+	s, err := p.declSchema(op.Columns)
+	if err != nil {
+		return nil, err
 	}
 	format := "csv"
 	if v, ok := check.OpParam(op.With, "format"); ok {
@@ -90,11 +96,7 @@ func planExternalData(p *planner, o syntax.Operator, _ Node) (Node, error) {
 	}
 	var srcs []externalSource
 	for _, u := range op.URIs {
-		ce, err := p.compiler(nil).compile(u)
-		if err != nil {
-			return nil, err
-		}
-		v, err := evalConst(ce)
+		v, err := p.constArg(u)
 		if err != nil {
 			return nil, err
 		}

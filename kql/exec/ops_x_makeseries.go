@@ -132,7 +132,7 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 		} else {
 			name = fmt.Sprintf("Column%d", len(out.Fields)+1)
 		}
-		name = uniqueName(name, func(s string) bool { return out.Index(s) >= 0 })
+		name = check.UniqueName(name, func(s string) bool { return out.Index(s) >= 0 })
 		out.Fields = append(out.Fields, batch.Field{Name: name, Type: types.Dynamic})
 		aggs = append(aggs, &seriesAgg{col: col, expr: ce, def: def})
 	}
@@ -406,10 +406,7 @@ func planMakeSeries(p *planner, o syntax.Operator, in Node) (Node, error) {
 				}
 			}
 		}
-		bld := make([]*builder, len(out.Fields))
-		for i, f := range out.Fields {
-			bld[i] = newBuilder(f.Type, len(groups))
-		}
+		bld := newBuilders(out, len(groups))
 		for _, g := range groups {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -45,6 +45,56 @@ func planOver(p *planner, s *batch.Schema, ops []syntax.Operator) (*holderNode, 
 	return holder, n, nil
 }
 
+// mvOptions holds the options mv-expand and mv-apply share.
+type mvOptions struct {
+	bagArray bool   // bagexpansion=array or kind=array
+	limit    int64  // the limit clause, or -1
+	idxName  string // with_itemindex, or ""
+}
+
+// mvOptionsOf reads the parameters and limit clause of mv-expand or
+// mv-apply.
+func (p *planner) mvOptionsOf(params []*syntax.OpParam, limit syntax.Expr) (mvOptions, error) {
+	o := mvOptions{limit: -1}
+	for _, k := range []string{"bagexpansion", "kind"} {
+		if v, ok := check.OpParam(params, k); ok && strings.EqualFold(v, "array") {
+			o.bagArray = true
+		}
+	}
+	if limit != nil {
+		n, err := p.constInt(limit)
+		if err != nil {
+			return o, err
+		}
+		o.limit = n
+	}
+	o.idxName, _ = check.OpParam(params, "with_itemindex")
+	return o, nil
+}
+
+// typeRef is the type r names, or def when r is nil (no type written).
+func (p *planner) typeRef(r *syntax.TypeRef, def types.Type) (types.Type, error) {
+	if r == nil {
+		return def, nil
+	}
+	t, ok := types.ParseType(r.Name)
+	if !ok {
+		return 0, p.errorf(r, "unknown type %q", r.Name)
+	}
+	return t, nil
+}
+
+// setField gives the field name of s type t, appending it when s lacks
+// it, and returns its position.
+func setField(s *batch.Schema, name string, t types.Type) int {
+	if pos := s.Index(name); pos >= 0 {
+		s.Fields[pos].Type = t
+		return pos
+	}
+	s.Fields = append(s.Fields, batch.Field{Name: name, Type: t})
+	return len(s.Fields) - 1
+}
+
 // expandDynamic lists the elements mv-expand/mv-apply produce from v.
 func expandDynamic(v types.Value, bagArray bool) []any {
 	if v.Type != types.Dynamic {
@@ -80,21 +130,11 @@ func expandDynamic(v types.Value, bagArray bool) []any {
 func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 	op := o.(*syntax.MvApplyOp)
 	inS := in.Schema()
-	bagArray := false
-	for _, k := range []string{"bagexpansion", "kind"} {
-		if v, ok := check.OpParam(op.Params, k); ok && strings.EqualFold(v, "array") {
-			bagArray = true
-		}
+	opts, err := p.mvOptionsOf(op.Params, op.Limit)
+	if err != nil {
+		return nil, err
 	}
-	limit := int64(-1)
-	if op.Limit != nil {
-		n, err := p.constInt(op.Limit)
-		if err != nil {
-			return nil, err
-		}
-		limit = n
-	}
-	idxName, _ := check.OpParam(op.Params, "with_itemindex")
+	bagArray, limit, idxName := opts.bagArray, opts.limit, opts.idxName
 	c := p.compiler(inS)
 	sub := &batch.Schema{Fields: append([]batch.Field(nil), inS.Fields...)}
 	type item struct {
@@ -114,35 +154,19 @@ func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 		if ns := itemNames(it.X); len(ns) > 0 {
 			name = ns[0]
 		} else {
-			name = uniqueName("Column1", func(x string) bool { return expanded[x] })
+			name = check.UniqueName("Column1", func(x string) bool { return expanded[x] })
 		}
-		t := types.Dynamic
-		if it.To != nil {
-			pt, ok := types.ParseType(it.To.Name)
-			if !ok {
-				return nil, p.errorf(it.To, "unknown type %q", it.To.Name)
-			}
-			t = pt
+		t, err := p.typeRef(it.To, types.Dynamic)
+		if err != nil {
+			return nil, err
 		}
-		pos := sub.Index(name)
-		if pos >= 0 {
-			sub.Fields[pos].Type = t
-		} else {
-			pos = len(sub.Fields)
-			sub.Fields = append(sub.Fields, batch.Field{Name: name, Type: t})
-		}
+		pos := setField(sub, name, t)
 		expanded[name] = true
 		items = append(items, item{expr: ce, pos: pos, to: t, name: name})
 	}
 	idxPos := -1
 	if idxName != "" {
-		idxPos = sub.Index(idxName)
-		if idxPos < 0 {
-			idxPos = len(sub.Fields)
-			sub.Fields = append(sub.Fields, batch.Field{Name: idxName, Type: types.Long})
-		} else {
-			sub.Fields[idxPos].Type = types.Long
-		}
+		idxPos = setField(sub, idxName, types.Long)
 		expanded[idxName] = true
 	}
 	var subOps []syntax.Operator
@@ -212,7 +236,7 @@ func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 					sel[k] = int32(r)
 				}
 				for i := range inS.Fields {
-					sb.Cols[i] = gather(b.Cols[i], sel)
+					sb.Cols[i] = batch.Take(b.Cols[i], sel)
 				}
 				for i, it := range items {
 					bld := newBuilder(it.to, n)
@@ -262,7 +286,7 @@ func planMvApply(p *planner, o syntax.Operator, in Node) (Node, error) {
 			ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, len(out.Fields)), Len: len(outRows)}
 			for j := range out.Fields {
 				if fromIn[j] >= 0 {
-					ob.Cols[j] = gather(b.Cols[fromIn[j]], outRows)
+					ob.Cols[j] = batch.Take(b.Cols[fromIn[j]], outRows)
 				} else {
 					ob.Cols[j] = subAll.Cols[fromSub[j]]
 				}

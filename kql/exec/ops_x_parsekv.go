@@ -80,13 +80,9 @@ func planParseKv(p *planner, o syntax.Operator, in Node) (Node, error) {
 	var typs []types.Type
 	var names []string
 	for _, cd := range op.Columns {
-		t := types.String
-		if cd.Type != nil {
-			pt, ok := types.ParseType(cd.Type.Name)
-			if !ok {
-				return nil, p.errorf(cd.Type, "unknown type %q", cd.Type.Name)
-			}
-			t = pt
+		t, err := p.typeRef(cd.Type, types.String)
+		if err != nil {
+			return nil, err
 		}
 		i := s.Index(cd.Name.Name)
 		if i < 0 {

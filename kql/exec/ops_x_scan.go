@@ -318,21 +318,16 @@ func planScan(p *planner, o syntax.Operator, in Node) (Node, error) {
 	}}, nil
 }
 
-// forPartitions calls fn with the rows of b of each distinct value of the
-// partition expressions, in first-appearance order.
-func forPartitions(b *batch.Batch, parts []*cexpr, fn func(rows []int32) error) error {
-	cols := make([]*batch.Column, len(parts))
-	for i, e := range parts {
-		c, err := e.run(b)
-		if err != nil {
-			return err
-		}
-		cols[i] = c
-	}
+// groupRows lists the rows 0..n-1 of each distinct value of cols, in
+// first-appearance order, leaving out the rows skip (when not nil) reports.
+func groupRows(n int, cols []*batch.Column, skip func(r int) bool) [][]int32 {
 	index := map[string]int{}
 	var groups [][]int32
 	var kb []byte
-	for r := 0; r < b.Len; r++ {
+	for r := 0; r < n; r++ {
+		if skip != nil && skip(r) {
+			continue
+		}
 		kb = kb[:0]
 		for _, c := range cols {
 			kb = appendColumnKey(kb, c, r)
@@ -345,7 +340,21 @@ func forPartitions(b *batch.Batch, parts []*cexpr, fn func(rows []int32) error) 
 		}
 		groups[g] = append(groups[g], int32(r))
 	}
-	for _, rows := range groups {
+	return groups
+}
+
+// forPartitions calls fn with the rows of b of each distinct value of the
+// partition expressions, in first-appearance order.
+func forPartitions(b *batch.Batch, parts []*cexpr, fn func(rows []int32) error) error {
+	cols := make([]*batch.Column, len(parts))
+	for i, e := range parts {
+		c, err := e.run(b)
+		if err != nil {
+			return err
+		}
+		cols[i] = c
+	}
+	for _, rows := range groupRows(b.Len, cols, nil) {
 		if err := fn(rows); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"kqlhunt/batch"
+	"kqlhunt/kql/check"
 	"kqlhunt/kql/funcs"
 	"kqlhunt/kql/syntax"
 	"kqlhunt/kql/types"
@@ -98,9 +99,9 @@ func planTopNested(p *planner, o syntax.Operator, in Node) (Node, error) {
 			aggName = ne.Names[0].Name
 		}
 		if cl.Of != nil {
-			out.Fields = append(out.Fields, batch.Field{Name: uniqueName(ofName, taken), Type: lv.ofT})
+			out.Fields = append(out.Fields, batch.Field{Name: check.UniqueName(ofName, taken), Type: lv.ofT})
 		}
-		out.Fields = append(out.Fields, batch.Field{Name: uniqueName(aggName, taken), Type: lv.aggT})
+		out.Fields = append(out.Fields, batch.Field{Name: check.UniqueName(aggName, taken), Type: lv.aggT})
 		levels = append(levels, lv)
 	}
 	return &funcNode{schema: out, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
@@ -126,10 +127,7 @@ func planTopNested(p *planner, o syntax.Operator, in Node) (Node, error) {
 				}
 			}
 		}
-		bld := make([]*builder, len(out.Fields))
-		for i, f := range out.Fields {
-			bld[i] = newBuilder(f.Type, 16)
-		}
+		bld := newBuilders(out, 16)
 		hasOf := make([]bool, len(levels))
 		for i, cl := range op.Clauses {
 			hasOf[i] = cl.Of != nil

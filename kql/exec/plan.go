@@ -809,11 +809,7 @@ func (p *planner) planCall(call *syntax.CallExpr) (Node, error) {
 	if tf, ok := p.q.opts.TableFuncs[name]; ok {
 		var args []types.Value
 		for _, a := range call.Args {
-			ce, err := p.compiler(nil).compile(a)
-			if err != nil {
-				return nil, err
-			}
-			v, err := evalConst(ce)
+			v, err := p.constArg(a)
 			if err != nil {
 				return nil, err
 			}

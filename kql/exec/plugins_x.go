@@ -62,13 +62,9 @@ func declared(pl pluginPlanner) pluginPlanner {
 			}
 		}
 		for _, cd := range op.Schema.Columns {
-			t := types.String
-			if cd.Type != nil {
-				pt, ok := types.ParseType(cd.Type.Name)
-				if !ok {
-					return nil, p.errorf(cd.Type, "unknown type %q", cd.Type.Name)
-				}
-				t = pt
+			t, err := p.typeRef(cd.Type, types.String)
+			if err != nil {
+				return nil, err
 			}
 			if i := out.Index(cd.Name.Name); i >= 0 {
 				out.Fields[i].Type = t
@@ -242,7 +238,7 @@ func planIPLookup(p *planner, op *syntax.EvaluateOp, in Node, v6 bool) (Node, er
 	}
 	out := cloneSchemaExec(first)
 	for _, f := range second.Fields {
-		f.Name = uniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
+		f.Name = check.UniqueName(f.Name, func(s string) bool { return out.Index(s) >= 0 })
 		out.Fields = append(out.Fields, f)
 	}
 	bits := 32
@@ -308,7 +304,7 @@ func planIPLookup(p *planner, op *syntax.EvaluateOp, in Node, v6 bool) (Node, er
 			ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, 0, len(out.Fields)), Len: len(sel)}
 			var inCols, lCols []*batch.Column
 			for i := range inS.Fields {
-				inCols = append(inCols, gather(b.Cols[i], sel))
+				inCols = append(inCols, batch.Take(b.Cols[i], sel))
 			}
 			for j := range lS.Fields {
 				lCols = append(lCols, gatherNullable(lb.Cols[j], lsel))
@@ -526,7 +522,7 @@ func planPivot(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 	}
 	for _, v := range values {
 		name := types.ToString(v)
-		name = uniqueName(name, func(s string) bool { return out.Index(s) >= 0 })
+		name = check.UniqueName(name, func(s string) bool { return out.Index(s) >= 0 })
 		out.Fields = append(out.Fields, batch.Field{Name: name, Type: aggT})
 	}
 	argCols := make([][]*batch.Column, len(col.slots))
@@ -587,7 +583,7 @@ func planPivot(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 		sel[i] = int32(g.row)
 	}
 	for _, k := range keys {
-		ob.Cols = append(ob.Cols, gather(b.Cols[k], sel))
+		ob.Cols = append(ob.Cols, batch.Take(b.Cols[k], sel))
 	}
 	empty := newAggs()
 	for vi := range values {

@@ -164,11 +164,7 @@ type activityOut struct {
 }
 
 func newActivityOut(s *batch.Schema, b *batch.Batch) *activityOut {
-	o := &activityOut{s: s, b: b, bld: make([]*builder, len(s.Fields))}
-	for i, f := range s.Fields {
-		o.bld[i] = newBuilder(f.Type, 16)
-	}
-	return o
+	return &activityOut{s: s, b: b, bld: newBuilders(s, 16)}
 }
 
 func (o *activityOut) add(ts types.Value, a *activityInput, dimRow int32, vals ...types.Value) {
@@ -182,8 +178,14 @@ func (o *activityOut) add(ts types.Value, a *activityInput, dimRow int32, vals .
 }
 
 func (o *activityOut) emit(emit func(*batch.Batch) error) error {
-	ob := &batch.Batch{Schema: o.s, Cols: make([]*batch.Column, len(o.bld))}
-	for i, x := range o.bld {
+	return emitBuilt(o.s, o.bld, emit)
+}
+
+// emitBuilt builds one column per builder into a batch of schema s and
+// passes it to emit, unless it has no rows.
+func emitBuilt(s *batch.Schema, bld []*builder, emit func(*batch.Batch) error) error {
+	ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
+	for i, x := range bld {
 		ob.Cols[i] = x.build()
 	}
 	ob.Len = ob.Cols[0].Len
@@ -223,12 +225,9 @@ func planActivityCountsMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node
 			return err
 		}
 		defer p.q.mem.release(used)
-		nb := types.FloorDiv(end-start, window) + 1
-		if nb <= 0 {
-			return nil
-		}
-		if nb > maxSeriesBins {
-			return fmt.Errorf("activity_counts_metrics: %d windows exceed the limit of %d", nb, maxSeriesBins)
+		nb, err := binCount(start, end, window, maxSeriesBins, "activity_counts_metrics", "windows")
+		if err != nil || nb == 0 {
+			return err
 		}
 		out := newActivityOut(s, b)
 		for _, g := range byDim(rows) {
@@ -452,10 +451,7 @@ func planRollingPercentile(p *planner, op *syntax.EvaluateOp, in Node) (Node, er
 			}
 			g.bins[k] = append(g.bins[k], v)
 		}
-		bld := make([]*builder, len(s.Fields))
-		for i, f := range s.Fields {
-			bld[i] = newBuilder(f.Type, 16)
-		}
+		bld := newBuilders(s, 16)
 		for _, g := range groups {
 			var keys []int64
 			for k := range g.bins {
@@ -490,15 +486,7 @@ func planRollingPercentile(p *planner, op *syntax.EvaluateOp, in Node) (Node, er
 				bld[len(bld)-1].add(vals[min(max(rank-1, 0), len(vals)-1)])
 			}
 		}
-		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
-		for i, x := range bld {
-			ob.Cols[i] = x.build()
-		}
-		ob.Len = ob.Cols[0].Len
-		if ob.Len == 0 {
-			return nil
-		}
-		return emit(ob)
+		return emitBuilt(s, bld, emit)
 	}}, nil
 }
 
@@ -526,12 +514,9 @@ func planSlidingWindowCounts(p *planner, op *syntax.EvaluateOp, in Node) (Node, 
 			return err
 		}
 		defer p.q.mem.release(used)
-		nb := types.FloorDiv(end-start, bin) + 1
-		if nb <= 0 {
-			return nil
-		}
-		if nb > maxSeriesBins {
-			return fmt.Errorf("sliding_window_counts: %d bins exceed the limit of %d", nb, maxSeriesBins)
+		nb, err := binCount(start, end, bin, maxSeriesBins, "sliding_window_counts", "bins")
+		if err != nil || nb == 0 {
+			return err
 		}
 		out := newActivityOut(s, b)
 		for _, g := range byDim(rows) {
@@ -559,6 +544,72 @@ func planSlidingWindowCounts(p *planner, op *syntax.EvaluateOp, in Node) (Node, 
 	}}, nil
 }
 
+// periodRange is the optional Start and End of an activity plugin.
+type periodRange struct {
+	set        bool
+	start, end int64
+}
+
+// activityPeriodArgs reads the arguments of an activity plugin whose
+// constants are an optional Start and End (present when the third
+// argument is a datetime) followed by nWin windows.
+func activityPeriodArgs(p *planner, op *syntax.EvaluateOp, in Node, nWin int) (*activityInput, periodRange, error) {
+	var rng periodRange
+	if len(op.Call.Args) > 2 {
+		if v, err := p.constArg(op.Call.Args[2]); err == nil && v.Type == types.DateTime {
+			rng.set = true
+		}
+	}
+	nConst := nWin
+	if rng.set {
+		nConst += 2
+	}
+	a, err := activityArgs(p, op, in, nConst)
+	if err != nil {
+		return nil, rng, err
+	}
+	if rng.set {
+		if rng.start, err = ticksArg(p, op, a.consts[0], "Start", false); err != nil {
+			return nil, rng, err
+		}
+		if rng.end, err = ticksArg(p, op, a.consts[1], "End", false); err != nil {
+			return nil, rng, err
+		}
+	}
+	return a, rng, nil
+}
+
+// periods returns the start of the first period of width step and the
+// number of periods: from Start to End when set, else spanning the rows
+// (which must not be empty) from a step-aligned start. It fails when the
+// count exceeds maxSeriesBins, naming the plugin.
+func (r periodRange) periods(rows []activityRow, step int64, plugin string) (lo, nb int64, err error) {
+	lo, hi := r.start, r.end
+	if !r.set {
+		lo, hi = rows[0].t, rows[0].t
+		for _, x := range rows {
+			lo, hi = min(lo, x.t), max(hi, x.t)
+		}
+		lo = types.FloorDiv(lo, step) * step
+	}
+	nb, err = binCount(lo, hi, step, maxSeriesBins, plugin, "periods")
+	return lo, nb, err
+}
+
+// binCount is the number of bins of width step from from to to (0 when
+// to is before from); more than limit is an error naming the plugin and
+// what the bins are.
+func binCount(from, to, step, limit int64, plugin, unit string) (int64, error) {
+	nb := types.FloorDiv(to-from, step) + 1
+	if nb <= 0 {
+		return 0, nil
+	}
+	if nb > limit {
+		return 0, fmt.Errorf("%s: %d %s exceed the limit of %d", plugin, nb, unit, limit)
+	}
+	return nb, nil
+}
+
 // planActivityEngagement computes, per InnerActivityWindow period from
 // Start to End, the distinct ids in that period, the distinct ids in the
 // OuterActivityWindow ending with it, and their ratio (DAU/MAU style).
@@ -567,26 +618,11 @@ func planActivityEngagement(p *planner, op *syntax.EvaluateOp, in Node) (Node, e
 	if err := needInput(p, op, in); err != nil {
 		return nil, err
 	}
-	nConst := 2
-	if len(op.Call.Args) > 2 {
-		if v, err := p.constArg(op.Call.Args[2]); err == nil && v.Type == types.DateTime {
-			nConst = 4
-		}
-	}
-	a, err := activityArgs(p, op, in, nConst)
+	a, rng, err := activityPeriodArgs(p, op, in, 2)
 	if err != nil {
 		return nil, err
 	}
-	hasRange := nConst == 4
-	var start, end int64
-	if hasRange {
-		if start, err = ticksArg(p, op, a.consts[0], "Start", false); err != nil {
-			return nil, err
-		}
-		if end, err = ticksArg(p, op, a.consts[1], "End", false); err != nil {
-			return nil, err
-		}
-	}
+	nConst := len(a.consts)
 	inner, err := ticksArg(p, op, a.consts[nConst-2], "InnerActivityWindow", true)
 	if err != nil {
 		return nil, err
@@ -595,50 +631,18 @@ func planActivityEngagement(p *planner, op *syntax.EvaluateOp, in Node) (Node, e
 	if err != nil {
 		return nil, err
 	}
-	inS := in.Schema()
-	s := &batch.Schema{Fields: []batch.Field{{Name: a.tsName, Type: types.DateTime},
-		{Name: "dcount_activities_inner", Type: types.Long}, {Name: "dcount_activities_outer", Type: types.Long},
-		{Name: "activity_ratio", Type: types.Real}}}
-	for _, d := range a.dims {
-		s.Fields = append(s.Fields, inS.Fields[d])
+	cols := []batch.Field{{Name: "dcount_activities_inner", Type: types.Long},
+		{Name: "dcount_activities_outer", Type: types.Long}, {Name: "activity_ratio", Type: types.Real}}
+	dcount := func(g []activityRow, from, to int64) int64 {
+		i := sort.Search(len(g), func(i int) bool { return g[i].t >= from })
+		ids := map[string]bool{}
+		for ; i < len(g) && g[i].t < to; i++ {
+			ids[g[i].id] = true
+		}
+		return int64(len(ids))
 	}
-	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
-		rows, b, used, err := readActivity(ctx, p, in, a, "activity_engagement")
-		if err != nil {
-			return err
-		}
-		defer p.q.mem.release(used)
-		if len(rows) == 0 {
-			return nil
-		}
-		lo, hi := start, end
-		if !hasRange {
-			lo, hi = rows[0].t, rows[0].t
-			for _, r := range rows {
-				lo, hi = min(lo, r.t), max(hi, r.t)
-			}
-			lo = types.FloorDiv(lo, inner) * inner
-		}
-		nb := types.FloorDiv(hi-lo, inner) + 1
-		if nb <= 0 {
-			return nil
-		}
-		if nb > maxSeriesBins {
-			return fmt.Errorf("activity_engagement: %d periods exceed the limit of %d", nb, maxSeriesBins)
-		}
-		bld := make([]*builder, len(s.Fields))
-		for i, f := range s.Fields {
-			bld[i] = newBuilder(f.Type, int(nb))
-		}
-		dcount := func(g []activityRow, from, to int64) int64 {
-			i := sort.Search(len(g), func(i int) bool { return g[i].t >= from })
-			ids := map[string]bool{}
-			for ; i < len(g) && g[i].t < to; i++ {
-				ids[g[i].id] = true
-			}
-			return int64(len(ids))
-		}
-		for _, g := range byDim(rows) {
+	return periodPlugin(p, in, a, rng, inner, "activity_engagement", cols,
+		func(ctx context.Context, g []activityRow, lo, nb int64, row func(k int64, vals ...types.Value)) error {
 			sort.Slice(g, func(i, j int) bool { return g[i].t < g[j].t })
 			for k := int64(0); k < nb; k++ {
 				if err := ctx.Err(); err != nil {
@@ -650,25 +654,10 @@ func planActivityEngagement(p *planner, op *syntax.EvaluateOp, in Node) (Node, e
 				if out > 0 {
 					ratio = float64(in) / float64(out)
 				}
-				bld[0].add(types.NewDateTime(lo + k*inner))
-				bld[1].add(types.NewLong(in))
-				bld[2].add(types.NewLong(out))
-				bld[3].add(types.NewReal(ratio))
-				for i, d := range a.dims {
-					bld[4+i].add(valueAt(b.Cols[d], int(g[0].row)))
-				}
+				row(k, types.NewLong(in), types.NewLong(out), types.NewReal(ratio))
 			}
-		}
-		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
-		for i, x := range bld {
-			ob.Cols[i] = x.build()
-		}
-		ob.Len = ob.Cols[0].Len
-		if ob.Len == 0 {
 			return nil
-		}
-		return emit(ob)
-	}}, nil
+		}), nil
 }
 
 // planActivityMetrics compares each Window period from Start to End with
@@ -679,66 +668,18 @@ func planActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, erro
 	if err := needInput(p, op, in); err != nil {
 		return nil, err
 	}
-	nConst := 1
-	if len(op.Call.Args) > 2 {
-		if v, err := p.constArg(op.Call.Args[2]); err == nil && v.Type == types.DateTime {
-			nConst = 3
-		}
-	}
-	a, err := activityArgs(p, op, in, nConst)
+	a, rng, err := activityPeriodArgs(p, op, in, 1)
 	if err != nil {
 		return nil, err
 	}
-	hasRange := nConst == 3
-	var start, end int64
-	if hasRange {
-		if start, err = ticksArg(p, op, a.consts[0], "Start", false); err != nil {
-			return nil, err
-		}
-		if end, err = ticksArg(p, op, a.consts[1], "End", false); err != nil {
-			return nil, err
-		}
-	}
-	window, err := ticksArg(p, op, a.consts[nConst-1], "Window", true)
+	window, err := ticksArg(p, op, a.consts[len(a.consts)-1], "Window", true)
 	if err != nil {
 		return nil, err
 	}
-	inS := in.Schema()
-	s := &batch.Schema{Fields: []batch.Field{{Name: a.tsName, Type: types.DateTime},
-		{Name: "dcount_values", Type: types.Long}, {Name: "dcount_newvalues", Type: types.Long},
-		{Name: "retention_rate", Type: types.Real}, {Name: "churn_rate", Type: types.Real}}}
-	for _, d := range a.dims {
-		s.Fields = append(s.Fields, inS.Fields[d])
-	}
-	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
-		rows, b, used, err := readActivity(ctx, p, in, a, "activity_metrics")
-		if err != nil {
-			return err
-		}
-		defer p.q.mem.release(used)
-		if len(rows) == 0 {
-			return nil
-		}
-		lo, hi := start, end
-		if !hasRange {
-			lo, hi = rows[0].t, rows[0].t
-			for _, r := range rows {
-				lo, hi = min(lo, r.t), max(hi, r.t)
-			}
-			lo = types.FloorDiv(lo, window) * window
-		}
-		nb := types.FloorDiv(hi-lo, window) + 1
-		if nb <= 0 {
-			return nil
-		}
-		if nb > maxSeriesBins {
-			return fmt.Errorf("activity_metrics: %d periods exceed the limit of %d", nb, maxSeriesBins)
-		}
-		bld := make([]*builder, len(s.Fields))
-		for i, f := range s.Fields {
-			bld[i] = newBuilder(f.Type, int(nb))
-		}
-		for _, g := range byDim(rows) {
+	cols := []batch.Field{{Name: "dcount_values", Type: types.Long}, {Name: "dcount_newvalues", Type: types.Long},
+		{Name: "retention_rate", Type: types.Real}, {Name: "churn_rate", Type: types.Real}}
+	return periodPlugin(p, in, a, rng, window, "activity_metrics", cols,
+		func(_ context.Context, g []activityRow, lo, nb int64, row func(k int64, vals ...types.Value)) error {
 			ids := make([]map[string]bool, nb)
 			for _, r := range g {
 				if r.t < lo {
@@ -769,26 +710,54 @@ func planActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, erro
 				if k > 0 && len(prev) > 0 {
 					ret = float64(int64(len(cur))-newN) / float64(len(prev))
 				}
-				bld[0].add(types.NewDateTime(lo + k*window))
-				bld[1].add(types.NewLong(int64(len(cur))))
-				bld[2].add(types.NewLong(newN))
-				bld[3].add(types.NewReal(ret))
-				bld[4].add(types.NewReal(1 - ret))
-				for i, d := range a.dims {
-					bld[5+i].add(valueAt(b.Cols[d], int(g[0].row)))
-				}
+				row(k, types.NewLong(int64(len(cur))), types.NewLong(newN), types.NewReal(ret), types.NewReal(1-ret))
 			}
+			return nil
+		}), nil
+}
+
+// periodPlugin is the node of an activity plugin that reports per group
+// of dimension values and per period of width step (see
+// periodRange.periods). Its columns are the period start, cols, then the
+// dimensions. stats gets the rows of one group and the periods, and calls
+// row with the values of cols for period k.
+func periodPlugin(p *planner, in Node, a *activityInput, rng periodRange, step int64, name string, cols []batch.Field,
+	stats func(ctx context.Context, g []activityRow, lo, nb int64, row func(k int64, vals ...types.Value)) error) Node {
+	inS := in.Schema()
+	s := &batch.Schema{Fields: append([]batch.Field{{Name: a.tsName, Type: types.DateTime}}, cols...)}
+	for _, d := range a.dims {
+		s.Fields = append(s.Fields, inS.Fields[d])
+	}
+	return &funcNode{schema: s, run: func(ctx context.Context, emit func(*batch.Batch) error) error {
+		rows, b, used, err := readActivity(ctx, p, in, a, name)
+		if err != nil {
+			return err
 		}
-		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
-		for i, x := range bld {
-			ob.Cols[i] = x.build()
-		}
-		ob.Len = ob.Cols[0].Len
-		if ob.Len == 0 {
+		defer p.q.mem.release(used)
+		if len(rows) == 0 {
 			return nil
 		}
-		return emit(ob)
-	}}, nil
+		lo, nb, err := rng.periods(rows, step, name)
+		if err != nil || nb == 0 {
+			return err
+		}
+		bld := newBuilders(s, int(nb))
+		for _, g := range byDim(rows) {
+			row := func(k int64, vals ...types.Value) {
+				bld[0].add(types.NewDateTime(lo + k*step))
+				for i, v := range vals {
+					bld[1+i].add(v)
+				}
+				for i, d := range a.dims {
+					bld[1+len(vals)+i].add(valueAt(b.Cols[d], int(g[0].row)))
+				}
+			}
+			if err := stats(ctx, g, lo, nb, row); err != nil {
+				return err
+			}
+		}
+		return emitBuilt(s, bld, emit)
+	}}
 }
 
 // planNewActivityMetrics compares each cohort of new ids (first seen in a
@@ -866,22 +835,16 @@ func planNewActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, e
 				}
 			}
 		}
-		nb := types.FloorDiv(end-start, window) + 1
-		if nb <= 0 {
-			return nil
-		}
-		if nb > 4096 {
-			return fmt.Errorf("new_activity_metrics: %d periods exceed the limit of 4096", nb)
+		nb, err := binCount(start, end, window, 4096, "new_activity_metrics", "periods")
+		if err != nil || nb == 0 {
+			return err
 		}
 		from0, from1 := int64(0), nb
 		if cohortArg {
 			from0 = types.FloorDiv(v[3]-start, window)
 			from1 = from0 + 1
 		}
-		bld := make([]*builder, len(s.Fields))
-		for i, f := range s.Fields {
-			bld[i] = newBuilder(f.Type, 16)
-		}
+		bld := newBuilders(s, 16)
 		for _, g := range byDim(rows) {
 			ids := make([]map[string]bool, nb)
 			first := map[string]int64{}
@@ -950,14 +913,6 @@ func planNewActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, e
 				}
 			}
 		}
-		ob := &batch.Batch{Schema: s, Cols: make([]*batch.Column, len(bld))}
-		for i, x := range bld {
-			ob.Cols[i] = x.build()
-		}
-		ob.Len = ob.Cols[0].Len
-		if ob.Len == 0 {
-			return nil
-		}
-		return emit(ob)
+		return emitBuilt(s, bld, emit)
 	}}, nil
 }

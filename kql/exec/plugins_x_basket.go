@@ -250,10 +250,7 @@ func planBasket(p *planner, op *syntax.EvaluateOp, in Node) (Node, error) {
 			}
 			return len(closed[i].items) > len(closed[j].items)
 		})
-		bld := make([]*builder, len(out.Fields))
-		for i, f := range out.Fields {
-			bld[i] = newBuilder(f.Type, len(closed))
-		}
+		bld := newBuilders(out, len(closed))
 		for seg, s := range closed {
 			bld[0].add(types.NewInt(int64(seg)))
 			cnt := s.count

@@ -85,7 +85,7 @@ func planGeoLookup(p *planner, op *syntax.EvaluateOp, in Node, fname string, nPo
 		if j == key && !flags["return_lookup_key"] {
 			continue
 		}
-		fl.Name = uniqueName(fl.Name, func(s string) bool { return out.Index(s) >= 0 })
+		fl.Name = check.UniqueName(fl.Name, func(s string) bool { return out.Index(s) >= 0 })
 		out.Fields = append(out.Fields, fl)
 		lcols = append(lcols, j)
 	}
@@ -149,7 +149,7 @@ func planGeoLookup(p *planner, op *syntax.EvaluateOp, in Node, fname string, nPo
 			}
 			ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, 0, len(out.Fields)), Len: len(sel)}
 			for i := range inS.Fields {
-				ob.Cols = append(ob.Cols, gather(b.Cols[i], sel))
+				ob.Cols = append(ob.Cols, batch.Take(b.Cols[i], sel))
 			}
 			for _, j := range lcols {
 				ob.Cols = append(ob.Cols, gatherNullable(lb.Cols[j], lsel))

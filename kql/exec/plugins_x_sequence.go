@@ -106,29 +106,8 @@ func planSequenceDetect(p *planner, op *syntax.EvaluateOp, in Node) (Node, error
 				return err
 			}
 		}
-		index := map[string]int{}
-		var groups [][]int32
-		var kb []byte
-		for r := 0; r < b.Len; r++ {
-			if tc.IsNull(r) {
-				continue
-			}
-			kb = kb[:0]
-			for _, col := range dc {
-				kb = appendColumnKey(kb, col, r)
-			}
-			g, ok := index[string(kb)]
-			if !ok {
-				g = len(groups)
-				index[string(kb)] = g
-				groups = append(groups, nil)
-			}
-			groups[g] = append(groups[g], int32(r))
-		}
-		bld := make([]*builder, len(out.Fields))
-		for i, f := range out.Fields {
-			bld[i] = newBuilder(f.Type, 16)
-		}
+		groups := groupRows(b.Len, dc, tc.IsNull)
+		bld := newBuilders(out, 16)
 		var outMem int64
 		defer func() { p.q.mem.release(outMem) }()
 		chain := make([]int32, len(steps))
@@ -182,15 +161,7 @@ func planSequenceDetect(p *planner, op *syntax.EvaluateOp, in Node) (Node, error
 				return err
 			}
 		}
-		ob := &batch.Batch{Schema: out, Cols: make([]*batch.Column, len(bld))}
-		for i, x := range bld {
-			ob.Cols[i] = x.build()
-		}
-		ob.Len = ob.Cols[0].Len
-		if ob.Len == 0 {
-			return nil
-		}
-		return emit(ob)
+		return emitBuilt(out, bld, emit)
 	}}, nil
 }
 
@@ -312,12 +283,9 @@ func planFunnelSequenceCompletion(p *planner, op *syntax.EvaluateOp, in Node) (N
 			}
 			byID[k] = append(byID[k], ev{t: tv.I, state: st})
 		}
-		nb := types.FloorDiv(end-start, stepW) + 1
-		if nb <= 0 {
-			return nil
-		}
-		if nb > maxSeriesBins {
-			return fmt.Errorf("funnel_sequence_completion: %d windows exceed the limit of %d", nb, maxSeriesBins)
+		nb, err := binCount(start, end, stepW, maxSeriesBins, "funnel_sequence_completion", "windows")
+		if err != nil || nb == 0 {
+			return err
 		}
 		// counts[window][period][level]
 		counts := make([][][]int64, nb)
@@ -360,10 +328,7 @@ func planFunnelSequenceCompletion(p *planner, op *syntax.EvaluateOp, in Node) (N
 				}
 			}
 		}
-		bld := make([]*builder, len(out.Fields))
-		for i, f := range out.Fields {
-			bld[i] = newBuilder(f.Type, int(nb)*len(periods)*len(seq))
-		}
+		bld := newBuilders(out, int(nb)*len(periods)*len(seq))
 		for w := int64(0); w < nb; w++ {
 			for pi, per := range periods {
 				for k, s := range seq {

@@ -253,37 +253,23 @@ var xCases = []execCase{
 // xRunCase is runCase with dynamic values printed as ordered JSON.
 func xRunCase(t *testing.T, c execCase) {
 	t.Helper()
-	res, err := Run(context.Background(), c.q, Options{Now: testNow})
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	if c.schema != "" {
-		if got := schemaString(res.Schema); got != c.schema {
-			t.Errorf("schema:\n got %s\nwant %s", got, c.schema)
-		}
-	}
-	var got []string
-	for r := 0; r < res.NumRows(); r++ {
-		var cells []string
-		for i := range res.Schema.Fields {
-			v := res.Value(r, i)
-			switch {
-			case v.Type == types.Dynamic && v.D != nil:
-				cells = append(cells, types.DynamicToString(v.D))
-			default:
-				cells = append(cells, cellString(v))
+	runCaseWith(t, c, func(res *Result) []string {
+		var got []string
+		for r := 0; r < res.NumRows(); r++ {
+			var cells []string
+			for i := range res.Schema.Fields {
+				v := res.Value(r, i)
+				switch {
+				case v.Type == types.Dynamic && v.D != nil:
+					cells = append(cells, types.DynamicToString(v.D))
+				default:
+					cells = append(cells, cellString(v))
+				}
 			}
+			got = append(got, strings.Join(cells, "|"))
 		}
-		got = append(got, strings.Join(cells, "|"))
-	}
-	want := append([]string(nil), c.rows...)
-	if !c.ordered {
-		sort.Strings(got)
-		sort.Strings(want)
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("rows:\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+		return got
+	})
 }
 
 func TestXOperators(t *testing.T) {
