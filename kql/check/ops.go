@@ -387,7 +387,7 @@ func (c *checker) project(op *syntax.ProjectOp, in *batch.Schema, sc *scope) *ba
 		out := &batch.Schema{Open: in.Open}
 		used := make([]bool, len(in.Fields))
 		for _, it := range op.Items {
-			id, ok := it.(*syntax.Ident)
+			id, ok := ReorderPattern(it)
 			if !ok {
 				c.errorf(it.Pos(), "project-reorder expects column names")
 				continue
@@ -400,7 +400,9 @@ func (c *checker) project(op *syntax.ProjectOp, in *batch.Schema, sc *scope) *ba
 					out.Fields = append(out.Fields, f)
 				}
 			}
-			if !found && !strings.Contains(id.Name, "*") {
+			if !found && !strings.Contains(id.Name, "*") && in.Index(id.Name) < 0 && !in.Open {
+				// A column already placed by an earlier pattern keeps
+				// its place; only a name the input lacks is an error.
 				c.unknownName(id, rs, sc)
 			}
 		}
@@ -1056,4 +1058,17 @@ func (c *checker) evaluate(op *syntax.EvaluateOp, in *batch.Schema, sc *scope) *
 	}
 	c.errorf(op.Call.Pos(), "evaluate plugin %s is not supported", op.Call.Fun.Name)
 	return &batch.Schema{Open: true}
+}
+
+// ReorderPattern returns the column name or wildcard pattern of a
+// project-reorder item: a name, a pattern such as Prop*, or * for every
+// column not placed yet.
+func ReorderPattern(it syntax.Expr) (*syntax.Ident, bool) {
+	switch x := it.(type) {
+	case *syntax.Ident:
+		return x, true
+	case *syntax.StarExpr:
+		return &syntax.Ident{NamePos: x.Star, Name: "*", EndP: x.End()}, true
+	}
+	return nil, false
 }

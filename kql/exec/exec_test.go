@@ -51,6 +51,7 @@ var execCases = []execCase{
 	{name: "project-away-wild", q: tData + `T | project-away t, d* | take 1`, schema: "a:long, b:string", schemaOnly: true},
 	{name: "project-rename", q: `print a=1, b=2 | project-rename c = a`, schema: "c:long, b:long", rows: []string{"1|2"}},
 	{name: "project-reorder", q: `print a=1, b=2, c=3 | project-reorder c, a`, schema: "c:long, a:long, b:long", rows: []string{"3|1|2"}},
+	{name: "project-reorder star", q: `print a=1, b=2, c=3 | project-reorder *, a`, schema: "a:long, b:long, c:long", rows: []string{"1|2|3"}},
 	{name: "project-keep", q: `print a=1, b=2, c=3 | project-keep c, a`, schema: "a:long, c:long", rows: []string{"1|3"}},
 	{name: "summarize-count", q: tData + `T | summarize count() by b`, schema: "b:string, count_:long", rows: []string{"x|2", "y|1", "|1", "z|1"}},
 	{name: "summarize-empty", q: tData + `T | where a > 100 | summarize count()`, schema: "count_:long", rows: []string{"0"}},

@@ -399,7 +399,7 @@ func planProject(p *planner, o syntax.Operator, in Node) (Node, error) {
 		var srcs []colSource
 		used := make([]bool, len(inS.Fields))
 		for _, it := range op.Items {
-			id, ok := it.(*syntax.Ident)
+			id, ok := check.ReorderPattern(it)
 			if !ok {
 				return nil, p.errorf(it, "project-reorder expects column names")
 			}
