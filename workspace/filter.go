@@ -172,33 +172,15 @@ func compact(b *batch.Batch, keep []bool) *batch.Batch {
 	if n == b.Len {
 		return b
 	}
+	idx := make([]int, 0, n)
+	for i, k := range keep {
+		if k {
+			idx = append(idx, i)
+		}
+	}
 	out := &batch.Batch{Schema: b.Schema, Len: n, Cols: make([]*batch.Column, len(b.Cols))}
 	for ci, c := range b.Cols {
-		nc := &batch.Column{Type: c.Type, Len: n, Dict: c.Dict}
-		if c.Nulls != nil {
-			nc.Nulls = make([]bool, 0, n)
-		}
-		for i, k := range keep {
-			if !k {
-				continue
-			}
-			if c.Nulls != nil {
-				nc.Nulls = append(nc.Nulls, c.Nulls[i])
-			}
-			switch {
-			case c.Ints != nil:
-				nc.Ints = append(nc.Ints, c.Ints[i])
-			case c.Reals != nil:
-				nc.Reals = append(nc.Reals, c.Reals[i])
-			case c.Codes != nil:
-				nc.Codes = append(nc.Codes, c.Codes[i])
-			case c.Strs != nil:
-				nc.Strs = append(nc.Strs, c.Strs[i])
-			case c.Dyns != nil:
-				nc.Dyns = append(nc.Dyns, c.Dyns[i])
-			}
-		}
-		out.Cols[ci] = nc
+		out.Cols[ci] = batch.Take(c, idx)
 	}
 	return out
 }

@@ -214,7 +214,7 @@ func lintOne(a *app, ws *workspace.Workspace, f lintFile, t *lintTally) {
 // lintQuery parses and checks one query, printing positioned diagnostics.
 // Positions are mapped into the enclosing file by m when it is non-nil.
 func lintQuery(a *app, ws *workspace.Workspace, path, src string, m *queryMapper, t *lintTally) {
-	_, open, err := checkLenient(ws, path, src)
+	_, open, err := ws.CheckLenient(path, src)
 	if len(open) > 0 {
 		t.unchecked++
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,20 +85,9 @@ review the drafts, fill in reason and owner, and pass them with --exclusions.`,
 
 func joinFirst(ss []string, n int) string {
 	if len(ss) > n {
-		return fmt.Sprintf("%s, … (+%d)", joinStrings(ss[:n]), len(ss)-n)
+		return fmt.Sprintf("%s, … (+%d)", strings.Join(ss[:n], ", "), len(ss)-n)
 	}
-	return joinStrings(ss)
-}
-
-func joinStrings(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
+	return strings.Join(ss, ", ")
 }
 
 func newTuneLintCmd(a *app) *cobra.Command {
