@@ -41,6 +41,7 @@ type config struct {
 	maxRec    int
 	maxEx     int
 	dedupe    bool
+	filter    *rowFilter // nil: keep every row
 	seed      maphash.Seed
 	lineOpts  source.Options // generic decoding of one line
 	fileOpts  source.Options // generic decoding of a whole file
@@ -158,6 +159,7 @@ func newConfig(cols []string, opts Options) (*config, error) {
 		c.maxEx = 5
 	}
 	c.dedupe = !opts.NoDedupe
+	c.filter = compileFilter(opts.Filter, out, schema.Fields)
 	c.fast = !opts.NoFastPath && (opts.Format == "" || opts.Format == source.FormatAuto || opts.Format == source.FormatRows)
 
 	c.fileOpts = opts.Options

@@ -11,9 +11,11 @@ import (
 // whole file read generically) in input order, their deduplication keys,
 // and what the report must count.
 type part struct {
-	cols  []colData
-	keys  []uint64 // key hash per row (when deduplicating)
-	n     int
+	cols []colData
+	n    int      // rows in cols
+	rows int      // rows decoded, kept by the filter or not
+	keys []uint64 // key hash per decoded row (when deduplicating)
+	pass []bool   // per decoded row: kept by the filter (nil: no filter)
 	arena arena
 
 	// Fast chunks only (generic jobs carry rep).
@@ -42,16 +44,25 @@ func newPart(cfg *config, rows int) *part {
 	return p
 }
 
-// addRecord appends the output columns of r, and its key hash.
+// addRecord appends the output columns of r when the row filter keeps it,
+// and its key hash in any case: duplicates are removed before filtering,
+// so that the first copy of an event decides, as without a filter.
 func (p *part) addRecord(cfg *config, r *activity.Record, in *interner, keyBuf *[]byte) {
-	for i := range cfg.out {
-		p.cols[i].appendRecord(&cfg.out[i], r, &p.arena, in)
+	keep := cfg.filter == nil || cfg.filter.keep(r)
+	if keep {
+		for i := range cfg.out {
+			p.cols[i].appendRecord(&cfg.out[i], r, &p.arena, in)
+		}
+		p.n++
+	}
+	if cfg.filter != nil {
+		p.pass = append(p.pass, keep)
 	}
 	if cfg.dedupe {
 		*keyBuf = activity.Key(r, *keyBuf)
 		p.keys = append(p.keys, maphash.Bytes(cfg.seed, *keyBuf))
 	}
-	p.n++
+	p.rows++
 }
 
 // skip records a skipped line.

@@ -58,6 +58,12 @@ type Options struct {
 	// NoFastPath sends every file through the generic decoder (for
 	// comparisons).
 	NoFastPath bool
+	// Filter, when non-nil, lets Load leave out rows no query can use: a
+	// row is kept when it satisfies every predicate of at least one of
+	// the conjunctions (predicates Load cannot decide from a column it
+	// loads count as satisfied). Duplicates are removed first, and the
+	// report counts rows as it does without a filter.
+	Filter [][]exec.Pred
 
 	noMmap bool // read files instead of mapping them (tests)
 }
@@ -78,6 +84,7 @@ func Load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 type stats struct {
 	fast      int // lines decoded by the fast path
 	fallbacks int // lines handed to the generic decoder
+	filtered  int // rows Options.Filter left out
 }
 
 func load(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, stats, error) {
@@ -743,11 +750,11 @@ func (l *loader) merge(j *job) error {
 		return fmt.Errorf("%w: %s", source.ErrStrict, d)
 	}
 	l.lineBase += p.lines
-	if l.dedupe != nil && !l.reserved && p.n > 0 && p.bytes > 0 {
+	if l.dedupe != nil && !l.reserved && p.rows > 0 && p.bytes > 0 {
 		// Size the deduplication set once from the first chunk's rows per
 		// byte, rather than growing it step by step.
 		l.reserved = true
-		l.dedupe.reserve(int(float64(l.inputBytes) / float64(p.bytes) * float64(p.n) * 1.05))
+		l.dedupe.reserve(int(float64(l.inputBytes) / float64(p.bytes) * float64(p.rows) * 1.05))
 	}
 	l.addRows(p)
 	return nil
@@ -764,20 +771,30 @@ func (l *loader) addRows(p *part) {
 			}
 		}
 	}
-	for r := 0; r < p.n; r++ {
+	ci := 0 // next row of p.cols
+	for r := 0; r < p.rows; r++ {
+		pass := p.pass == nil || p.pass[r]
 		if l.dedupe != nil && l.dedupe.seen(p.keys[r]) {
 			l.rep.Duplicates++
 			if p.rep != nil {
 				l.rep.Loaded-- // counted as loaded by the generic reader
+			}
+			if pass {
+				ci++
 			}
 			continue
 		}
 		if p.rep == nil {
 			l.rep.Loaded++
 		}
-		for c := range l.cur {
-			l.cur[c].appendFrom(&p.cols[c], r, l.remap[c])
+		if !pass {
+			l.stats.filtered++
+			continue
 		}
+		for c := range l.cur {
+			l.cur[c].appendFrom(&p.cols[c], ci, l.remap[c])
+		}
+		ci++
 		l.curN++
 		if l.curN >= cfg.batchRows {
 			l.flush()

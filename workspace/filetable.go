@@ -13,14 +13,25 @@ import (
 )
 
 // Loader reads the AzureActivity rows of paths, building only the named
-// columns (nil: all).
-type Loader func(ctx context.Context, paths []string, cols []string, opts source.Options) (*exec.MemTable, *source.Report, error)
+// columns (nil: all). When filter is non-nil it may leave out rows that
+// satisfy none of its conjunctions (see scan.Options.Filter); a loader that
+// ignores it is correct too.
+type Loader func(ctx context.Context, paths []string, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error)
 
 // FileTable is AzureActivity data in files, loaded on demand with only the
-// columns queries use. The first query that needs a column not yet loaded
-// reads the files again for the union of the columns needed so far; later
-// queries over the same columns (a backtest's many runs, a join's second
-// reference) are served from memory.
+// columns and rows queries use. The first query that needs a column, or
+// rows, not yet loaded reads the files again for the union of what was
+// needed so far; later queries over the same columns and rows (a
+// backtest's many runs, a join's second reference) are served from memory.
+//
+// Rows: each table reference of a query selects rows by the simple
+// predicates of the where clauses right after it and by the rule's time
+// scope (exec.ScanRequest Preds and Time). The load keeps the rows that
+// satisfy at least one reference's predicates, so a query over a week of
+// logs with a one-day lookback holds one day in memory. The executor still
+// applies every where clause, so results do not depend on what was left
+// out; a later reference whose rows the loaded ones do not provably cover
+// causes a reload.
 type FileTable struct {
 	paths []string
 	opts  source.Options
@@ -31,9 +42,15 @@ type FileTable struct {
 	mu     sync.Mutex
 	table  *exec.MemTable
 	cols   map[string]bool // loaded columns; nil when all are loaded
+	rows   rowSet          // loaded rows
 	all    bool
 	record map[string]bool // columns requested while recording
+	recRow rowSet          // rows requested while recording
 	rec    bool
+	// colsOnly makes recording note columns but not rows (every row).
+	colsOnly bool
+	// Loads counts the times the files were read.
+	loads int
 }
 
 // NewFileTable returns a table over paths read with load (nil: the generic
@@ -64,10 +81,15 @@ func (t *FileTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*b
 				t.record[c] = true
 			}
 		}
+		if t.colsOnly {
+			t.recRow = rowSet{all: true}
+		} else {
+			t.recRow = t.recRow.union(requestRows(req))
+		}
 		t.mu.Unlock()
 		return nil
 	}
-	tbl, err := t.ensure(ctx, req.Columns)
+	tbl, err := t.ensure(ctx, req.Columns, requestRows(req))
 	t.mu.Unlock()
 	if err != nil {
 		return err
@@ -75,11 +97,14 @@ func (t *FileTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*b
 	return tbl.Scan(ctx, req, emit)
 }
 
-// ensure loads the columns cols (nil: all) if they are not loaded yet.
-// The caller holds t.mu.
-func (t *FileTable) ensure(ctx context.Context, cols []string) (*exec.MemTable, error) {
-	if t.table != nil && (t.cols == nil || covers(t.cols, cols)) {
+// ensure loads the columns cols (nil: all) and the rows rows if they are
+// not loaded yet. The caller holds t.mu.
+func (t *FileTable) ensure(ctx context.Context, cols []string, rows rowSet) (*exec.MemTable, error) {
+	if t.table != nil && (t.cols == nil || covers(t.cols, cols)) && t.rows.covers(rows) {
 		return t.table, nil
+	}
+	if t.table != nil {
+		rows = rows.union(t.rows)
 	}
 	var want []string
 	if cols != nil && t.cols != nil || cols != nil && t.table == nil {
@@ -95,7 +120,8 @@ func (t *FileTable) ensure(ctx context.Context, cols []string) (*exec.MemTable, 
 		}
 		sort.Strings(want)
 	}
-	tbl, rep, err := t.load(ctx, t.paths, want, t.opts)
+	t.loads++
+	tbl, rep, err := t.load(ctx, t.paths, want, rows.filter(), t.opts)
 	if rep != nil && t.OnLoad != nil {
 		t.OnLoad(rep)
 	}
@@ -103,6 +129,7 @@ func (t *FileTable) ensure(ctx context.Context, cols []string) (*exec.MemTable, 
 		return nil, err
 	}
 	t.table = tbl
+	t.rows = rows
 	if want == nil {
 		t.cols = nil
 	} else {
@@ -130,7 +157,15 @@ func covers(have map[string]bool, want []string) bool {
 // rows.
 func (t *FileTable) startRecording() {
 	t.mu.Lock()
-	t.rec, t.record, t.all = true, nil, false
+	t.rec, t.record, t.all, t.recRow = true, nil, false, rowSet{}
+	t.mu.Unlock()
+}
+
+// recordColumnsOnly makes the requests recorded from now on need every
+// row (on) or only their own rows (off).
+func (t *FileTable) recordColumnsOnly(on bool) {
+	t.mu.Lock()
+	t.colsOnly = on
 	t.mu.Unlock()
 }
 
@@ -139,7 +174,7 @@ func (t *FileTable) startRecording() {
 func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.rec = false
+	t.rec, t.colsOnly = false, false
 	if !ok {
 		return nil
 	}
@@ -153,13 +188,18 @@ func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 			cols = []string{"TimeGenerated"}
 		}
 	}
-	_, err := t.ensure(ctx, cols)
+	rows := t.recRow
+	if !rows.all && len(rows.conjs) == 0 {
+		rows = rowSet{all: true} // no scan was recorded
+	}
+	_, err := t.ensure(ctx, cols, rows)
 	return err
 }
 
 // LoadActivityColumns reads paths with the generic decoders into an
 // in-memory AzureActivity table of the named columns (nil: all).
-func LoadActivityColumns(ctx context.Context, paths []string, cols []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
+// It reads every row: filter is ignored.
+func LoadActivityColumns(ctx context.Context, paths []string, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error) {
 	b, err := activity.NewBuilder(cols, 0)
 	if err != nil {
 		return nil, nil, err

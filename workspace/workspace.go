@@ -73,7 +73,7 @@ func (w *Workspace) SetTable(name string, t exec.Table) {
 // LoadActivity reads Azure activity logs from paths (files, directories or
 // globs, in any supported shape) into an in-memory AzureActivity table.
 func LoadActivity(ctx context.Context, paths []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
-	return LoadActivityColumns(ctx, paths, nil, opts)
+	return LoadActivityColumns(ctx, paths, nil, nil, opts)
 }
 
 // Span returns the earliest and latest TimeGenerated in table t, and false
@@ -145,22 +145,26 @@ func (w *Workspace) Prepare(ctx context.Context, queries []string) error {
 	return PrepareAll(ctx, runs)
 }
 
-// DryRun returns a dry run of query on w, for PrepareAll.
+// DryRun returns a dry run of query on w, for PrepareAll. It learns the
+// columns query needs, not its rows: the query may later run at other
+// times and over other time scopes, so every row is loaded.
 func (w *Workspace) DryRun(query string) DryRunSpec {
 	now := time.Now().UTC()
-	return DryRunSpec{opts: w.options(now, &exec.TimeScope{Column: "TimeGenerated", From: now.Add(-24 * time.Hour), To: now}), query: query}
+	return DryRunSpec{opts: w.options(now, &exec.TimeScope{Column: "TimeGenerated", From: now.Add(-24 * time.Hour), To: now}), query: query, colsOnly: true}
 }
 
-// DryRunSpec is a query to run over no rows to learn the columns it needs;
-// see PrepareAll.
+// DryRunSpec is a query to run over no rows to learn the columns (and,
+// when the run is exactly the one to come, the rows) it needs; see
+// PrepareAll.
 type DryRunSpec struct {
-	opts  exec.Options
-	query string
+	opts     exec.Options
+	query    string
+	colsOnly bool
 }
 
 // PrepareAll learns, from a dry run of each query over no rows, which
-// columns the queries need from tables backed by files, and loads them in
-// one pass. Tables that already hold those columns are not read again. A
+// columns (and rows) the queries need from tables backed by files, and
+// loads them in one pass. Tables that already hold those columns are not read again. A
 // query that fails to parse or check fails the preparation.
 func PrepareAll(ctx context.Context, runs []DryRunSpec) error {
 	seen := map[*FileTable]bool{}
@@ -188,6 +192,9 @@ func PrepareAll(ctx context.Context, runs []DryRunSpec) error {
 	}
 	var dryErr error
 	for _, r := range runs {
+		for _, ft := range fts {
+			ft.recordColumnsOnly(r.colsOnly)
+		}
 		if _, err := exec.Run(ctx, r.query, r.opts); err != nil && dryErr == nil {
 			dryErr = err
 		}

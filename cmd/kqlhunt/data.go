@@ -98,8 +98,8 @@ func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) e
 }
 
 // fastLoad reads activity logs with the parallel column scanner, which
-// decodes only the requested columns of NDJSON rows and hands every other
-// shape to the generic decoders.
-func fastLoad(ctx context.Context, paths, cols []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
-	return scan.Load(ctx, paths, cols, scan.Options{Options: opts})
+// decodes only the requested columns of NDJSON rows (and builds only the
+// rows filter keeps) and hands every other shape to the generic decoders.
+func fastLoad(ctx context.Context, paths, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error) {
+	return scan.Load(ctx, paths, cols, scan.Options{Options: opts, Filter: filter})
 }

@@ -685,6 +685,17 @@ func (p *planner) pushablePreds(ops []syntax.Operator, s *batch.Schema) []Pred {
 		switch x := e.(type) {
 		case *syntax.ParenExpr:
 			add(x.X)
+		case *syntax.BetweenExpr:
+			// Col between (lo .. hi) on datetimes: Col >= lo and Col <= hi.
+			id, ok := x.X.(*syntax.Ident)
+			if x.Not || !ok || s.Index(id.Name) < 0 || s.Fields[s.Index(id.Name)].Type != types.DateTime {
+				return
+			}
+			lo, lok := p.constOperand(x.Lo)
+			hi, hok := p.constOperand(x.Hi)
+			if lok && hok && lo.Type == types.DateTime && hi.Type == types.DateTime {
+				preds = append(preds, Pred{Column: id.Name, Op: ">=", Value: lo}, Pred{Column: id.Name, Op: "<=", Value: hi})
+			}
 		case *syntax.BinaryExpr:
 			if x.Op == "and" {
 				add(x.X)
@@ -692,33 +703,19 @@ func (p *planner) pushablePreds(ops []syntax.Operator, s *batch.Schema) []Pred {
 				return
 			}
 			switch x.Op {
-			case "==", "!=", "<", "<=", ">", ">=", "=~", "has", "contains", "startswith", "endswith":
+			case "==", "!=", "<", "<=", ">", ">=":
 			default:
-				return
+				if stringOp(x.Op) == nil {
+					return
+				}
 			}
 			id, ok := x.X.(*syntax.Ident)
 			if !ok || s.Index(id.Name) < 0 || p.env.lookup(id.Name) != nil && s.Index(id.Name) < 0 {
 				return
 			}
-			heavy := false
-			inspect(x.Y, func(n any) {
-				if c, ok := n.(*syntax.CallExpr); ok && (c.Fun.Name == "toscalar" || p.env.lookup(c.Fun.Name) != nil) {
-					heavy = true
-				}
-				if id, ok := n.(*syntax.Ident); ok {
-					if b := p.env.lookup(id.Name); b != nil && b.value == nil {
-						heavy = true
-					}
-				}
-			})
-			if heavy {
-				return
+			if v, ok := p.constOperand(x.Y); ok {
+				preds = append(preds, Pred{Column: id.Name, Op: x.Op, Value: v})
 			}
-			ce, err := p.compiler(nil).compile(x.Y)
-			if err != nil || !ce.konst {
-				return
-			}
-			preds = append(preds, Pred{Column: id.Name, Op: x.Op, Value: ce.val})
 		}
 	}
 	for _, op := range ops {
@@ -729,6 +726,31 @@ func (p *planner) pushablePreds(ops []syntax.Operator, s *batch.Schema) []Pred {
 		add(w.Pred)
 	}
 	return preds
+}
+
+// constOperand returns the value of e when it is a constant that is cheap
+// to compute at planning time (no toscalar, no user function, no tabular
+// let binding).
+func (p *planner) constOperand(e syntax.Expr) (types.Value, bool) {
+	heavy := false
+	inspect(e, func(n any) {
+		if c, ok := n.(*syntax.CallExpr); ok && (c.Fun.Name == "toscalar" || p.env.lookup(c.Fun.Name) != nil) {
+			heavy = true
+		}
+		if id, ok := n.(*syntax.Ident); ok {
+			if b := p.env.lookup(id.Name); b != nil && b.value == nil {
+				heavy = true
+			}
+		}
+	})
+	if heavy {
+		return types.Value{}, false
+	}
+	ce, err := p.compiler(nil).compile(e)
+	if err != nil || !ce.konst {
+		return types.Value{}, false
+	}
+	return ce.val, true
 }
 
 func (p *planner) scan(t Table, cols []string) *scanNode {

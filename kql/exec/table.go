@@ -38,9 +38,11 @@ type ScanRequest struct {
 	Time *TimeScope
 }
 
-// Pred is a simple predicate: Column Op Value, with Op one of ==, !=, <,
-// <=, >, >=, =~, has, contains, startswith, endswith (case-insensitive
-// string operators as in KQL).
+// Pred is a simple predicate: Column Op Value, with Op a comparison (==,
+// !=, <, <=, >, >=) or a KQL string operator (=~, !~, has, !has, has_cs,
+// contains, startswith, endswith, hasprefix, hassuffix, their _cs and
+// negated forms), as written in a where clause. StringMatcher and
+// TimeRange decide it exactly as the where clause does.
 type Pred struct {
 	Column string
 	Op     string

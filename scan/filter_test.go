@@ -1,0 +1,185 @@
+package scan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"kqlhunt/kql/exec"
+	"kqlhunt/kql/types"
+	"kqlhunt/source"
+)
+
+// filterCase is a row filter and the where clause it stands for.
+type filterCase struct {
+	name  string
+	where string // KQL predicate over table T
+	preds [][]exec.Pred
+}
+
+func str(col, op, v string) exec.Pred {
+	return exec.Pred{Column: col, Op: op, Value: types.NewString(v)}
+}
+
+func at(col, op string, t time.Time) exec.Pred {
+	return exec.Pred{Column: col, Op: op, Value: types.NewDateTime(types.TicksFromTime(t))}
+}
+
+var genDay = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+
+var filterCases = []filterCase{
+	{"equals-fold", `ActivityStatusValue =~ "success"`,
+		[][]exec.Pred{{str("ActivityStatusValue", "=~", "success")}}},
+	{"equals-case", `ActivityStatusValue == "Success"`,
+		[][]exec.Pred{{str("ActivityStatusValue", "==", "Success")}}},
+	{"not-equals", `OperationNameValue !~ "microsoft.storage/storageaccounts/listkeys/action"`,
+		[][]exec.Pred{{str("OperationNameValue", "!~", "microsoft.storage/storageaccounts/listkeys/action")}}},
+	{"has-term", `ResourceGroup has "cloud-shell-storage"`,
+		[][]exec.Pred{{str("ResourceGroup", "has", "cloud-shell-storage")}}},
+	{"startswith-contains", `Caller startswith "EMILY" and CallerIpAddress contains "7."`,
+		[][]exec.Pred{{str("Caller", "startswith", "EMILY"), str("CallerIpAddress", "contains", "7.")}}},
+	{"cloudshell-union",
+		`(ActivityStatusValue =~ "Success" and ResourceGroup has "cloud-shell-storage" and OperationNameValue =~ "Microsoft.Storage/storageAccounts/listKeys/action") or TimeGenerated >= datetime(2026-11-25)`,
+		[][]exec.Pred{
+			{str("ActivityStatusValue", "=~", "Success"), str("ResourceGroup", "has", "cloud-shell-storage"), str("OperationNameValue", "=~", "Microsoft.Storage/storageAccounts/listKeys/action")},
+			{at("TimeGenerated", ">=", genDay)},
+		}},
+	{"time-range", `TimeGenerated > datetime(2026-11-24T12:00:00Z) and TimeGenerated <= datetime(2026-11-25T06:00:00Z)`,
+		[][]exec.Pred{{at("TimeGenerated", ">", genDay.Add(-12*time.Hour)), at("TimeGenerated", "<=", genDay.Add(6*time.Hour))}}},
+	{"time-empty", `TimeGenerated < datetime(2000-01-01)`,
+		[][]exec.Pred{{at("TimeGenerated", "<", time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))}}},
+	{"submission", `EventSubmissionTimestamp >= datetime(2026-11-25)`,
+		[][]exec.Pred{{at("EventSubmissionTimestamp", ">=", genDay)}}},
+}
+
+// TestFilterKeepsWhatWhereKeeps loads generated rows with each filter and
+// checks that the rows kept are exactly those the where clause keeps over
+// the unfiltered load, in the same order, and that the report does not
+// change.
+func TestFilterKeepsWhatWhereKeeps(t *testing.T) {
+	dir := t.TempDir()
+	path := writeGen(t, dir, 4000, 11)
+	cols := []string{"TimeGenerated", "EventSubmissionTimestamp", "Caller", "CallerIpAddress", "OperationNameValue", "ActivityStatusValue", "ResourceGroup"}
+	all, allRep, err := Load(context.Background(), []string{path}, cols, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range filterCases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := exec.Run(context.Background(), "T | where "+tc.where, exec.Options{Tables: map[string]exec.Table{"T": all}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := rowsOf(res.Batches)
+			for _, chunk := range []int{0, 5000} {
+				tab, rep, st, err := load(context.Background(), []string{path}, cols, Options{ChunkBytes: chunk, Filter: tc.preds})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := rowsOf(tableBatches(t, tab))
+				if len(got) != len(want) || len(want) > 0 && !reflect.DeepEqual(got, want) {
+					t.Fatalf("chunk %d: %d rows kept, where keeps %d", chunk, len(got), len(want))
+				}
+				if st.filtered != all.Rows()-len(want) {
+					t.Errorf("chunk %d: %d rows filtered, want %d", chunk, st.filtered, all.Rows()-len(want))
+				}
+				if !sameReport(rep, allRep) {
+					t.Errorf("chunk %d: report changed by the filter:\n%s\nwithout:\n%s", chunk, rep.Summary(), allRep.Summary())
+				}
+			}
+		})
+	}
+}
+
+// TestFilterCountsThatMatter checks that the filter cases are not trivial
+// on the generated data: each keeps some rows and drops others, except the
+// one written to keep nothing.
+func TestFilterCountsThatMatter(t *testing.T) {
+	dir := t.TempDir()
+	path := writeGen(t, dir, 4000, 11)
+	for _, tc := range filterCases {
+		tab, _, err := Load(context.Background(), []string{path}, cloudShellPlus, Options{Filter: tc.preds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := tab.Rows()
+		if tc.name == "time-empty" {
+			if n != 0 {
+				t.Errorf("%s: %d rows, want none", tc.name, n)
+			}
+			continue
+		}
+		if n == 0 || n == 4000 {
+			t.Errorf("%s: keeps %d of 4000 rows; the case tests nothing", tc.name, n)
+		}
+	}
+}
+
+var cloudShellPlus = []string{"TimeGenerated", "EventSubmissionTimestamp", "Caller", "CallerIpAddress", "OperationNameValue", "ActivityStatusValue", "ResourceGroup"}
+
+// TestFilterAfterDedupe: when the first copy of an event fails the filter
+// and a later copy passes, the event is a duplicate and stays out, as
+// without a filter followed by the where clause.
+func TestFilterAfterDedupe(t *testing.T) {
+	dir := t.TempDir()
+	lines := []string{
+		`{"TimeGenerated":"2024-01-02T03:04:05Z","Caller":"first copy","ActivityStatusValue":"Failure","EventDataId":"e1"}`,
+		`{"TimeGenerated":"2024-01-02T03:04:05Z","Caller":"second copy","ActivityStatusValue":"Success","EventDataId":"e1"}`,
+		`{"TimeGenerated":"2024-01-02T03:04:05Z","Caller":"other","ActivityStatusValue":"Success","EventDataId":"e2"}`,
+		`{"TimeGenerated":"2024-01-02T03:04:05Z","Caller":"generic \x decoder","ActivityStatusValue":"Success","EventDataId":"e3"}`,
+		`{"TimeGenerated":"2024-01-02T03:04:05Z","Caller":"generic \x fails","ActivityStatusValue":"Failure","EventDataId":"e4"}`,
+	}
+	path := filepath.Join(dir, "dup.ndjson")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	filter := [][]exec.Pred{{str("ActivityStatusValue", "==", "Success")}}
+	for _, o := range []Options{{}, {ChunkBytes: 10}, {Options: source.Options{NoDedupe: true}}, {Options: source.Options{Format: source.FormatRows}, NoFastPath: true}} {
+		o.Filter = filter
+		tab, rep, err := Load(context.Background(), []string{path}, []string{"Caller", "ActivityStatusValue"}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var callers []string
+		for _, row := range rowsOf(tableBatches(t, tab)) {
+			callers = append(callers, row[0])
+		}
+		want := []string{`"other"`, `"\"generic \\x decoder\""`}
+		if o.NoDedupe {
+			want = []string{`"second copy"`, `"other"`, `"\"generic \\x decoder\""`}
+		}
+		if !reflect.DeepEqual(callers, want) {
+			t.Errorf("%+v: callers %v, want %v", o.Options, callers, want)
+		}
+		if wantDup := map[bool]int{false: 1, true: 0}[o.NoDedupe]; rep.Duplicates != wantDup || rep.Loaded != 5-wantDup {
+			t.Errorf("%+v: report %d loaded, %d duplicates", o.Options, rep.Loaded, rep.Duplicates)
+		}
+	}
+}
+
+// TestFilterUndecidable: predicates the scan cannot decide exactly keep
+// every row rather than guess.
+func TestFilterUndecidable(t *testing.T) {
+	dir := t.TempDir()
+	path := writeGen(t, dir, 500, 2)
+	for _, preds := range [][][]exec.Pred{
+		{{str("Caller", "<", "m")}},                                                            // ordering on strings
+		{{exec.Pred{Column: "Caller", Op: "==", Value: types.NewLong(1)}}},                     // string == long
+		{{str("Properties_d", "has", "x")}},                                                    // dynamic column
+		{{str("NoSuchColumn", "==", "x")}},                                                     // not loaded
+		{{exec.Pred{Column: "TimeGenerated", Op: "!=", Value: types.NewDateTime(0)}}},          // no single range
+		{{str("ActivityStatusValue", "==", "Success")}, {str("Caller", "matches regex", "x")}}, // one branch keeps all
+	} {
+		tab, _, err := Load(context.Background(), []string{path}, []string{"Caller", "ActivityStatusValue", "Properties_d"}, Options{Filter: preds})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tab.Rows() != 500 {
+			t.Errorf("%v: %d rows, want all 500", preds, tab.Rows())
+		}
+	}
+}
