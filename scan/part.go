@@ -11,11 +11,11 @@ import (
 // whole file read generically) in input order, their deduplication keys,
 // and what the report must count.
 type part struct {
-	cols []colData
-	n    int      // rows in cols
-	rows int      // rows decoded, kept by the filter or not
-	keys []uint64 // key hash per decoded row (when deduplicating)
-	pass []bool   // per decoded row: kept by the filter (nil: no filter)
+	cols  []colData
+	n     int      // rows in cols
+	rows  int      // rows decoded, kept by the filter or not
+	keys  []uint64 // key hash per decoded row (when deduplicating)
+	pass  []bool   // per decoded row: kept by the filter (nil: no filter)
 	arena arena
 
 	// Fast chunks only (generic jobs carry rep).
