@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
 	"kqlhunt/kql/types"
 	"kqlhunt/source"
@@ -181,5 +183,41 @@ func TestFilterUndecidable(t *testing.T) {
 		if tab.Rows() != 500 {
 			t.Errorf("%v: %d rows, want all 500", preds, tab.Rows())
 		}
+	}
+}
+
+// TestStreamMatchesLoad: Stream emits the rows Load builds, in order, with
+// the same report, and an error from emit stops it.
+func TestStreamMatchesLoad(t *testing.T) {
+	dir := t.TempDir()
+	path := writeGen(t, dir, 3000, 4)
+	for _, cols := range [][]string{nil, cloudShell} {
+		tab, wantRep, err := Load(context.Background(), []string{path}, cols, Options{ChunkBytes: 20000, BatchRows: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []*batch.Batch
+		rep, err := Stream(context.Background(), []string{path}, cols, Options{ChunkBytes: 20000, BatchRows: 500}, func(b *batch.Batch) error {
+			got = append(got, b)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rowsOf(got), rowsOf(tableBatches(t, tab))) || len(got) != 6 {
+			t.Errorf("cols %v: streamed %d batches that differ from the loaded table", cols, len(got))
+		}
+		if !sameReport(rep, wantRep) {
+			t.Errorf("cols %v: report %s, Load %s", cols, rep.Summary(), wantRep.Summary())
+		}
+	}
+	stop := errors.New("stop")
+	calls := 0
+	_, err := Stream(context.Background(), []string{path}, cloudShell, Options{ChunkBytes: 20000, BatchRows: 500}, func(b *batch.Batch) error {
+		calls++
+		return stop
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("emit error: got %v after %d calls, want stop after 1", err, calls)
 	}
 }

@@ -80,6 +80,17 @@ func Load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 	return t, rep, err
 }
 
+// Stream reads paths as Load does but hands the rows to emit in batches,
+// in input order, as they are decoded, instead of building a table: memory
+// stays bounded by the chunks in flight and one batch, plus the
+// deduplication set. The batches share one schema (the columns in cols, in
+// that order; nil: every column) and belong to emit. An error from emit
+// stops the read and is returned.
+func Stream(ctx context.Context, paths []string, cols []string, opts Options, emit func(*batch.Batch) error) (*source.Report, error) {
+	_, rep, _, err := run(ctx, paths, cols, opts, emit)
+	return rep, err
+}
+
 // stats counts how lines were decoded.
 type stats struct {
 	fast      int // lines decoded by the fast path
@@ -88,6 +99,23 @@ type stats struct {
 }
 
 func load(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, stats, error) {
+	var batches []*batch.Batch
+	schema, rep, st, err := run(ctx, paths, cols, opts, func(b *batch.Batch) error {
+		batches = append(batches, b)
+		return nil
+	})
+	if err != nil {
+		return nil, rep, st, err
+	}
+	t, err := exec.NewMemTable(schema, batches...)
+	if err != nil {
+		return nil, rep, st, fmt.Errorf("scan: %w", err)
+	}
+	return t, rep, st, nil
+}
+
+// run reads paths and emits the output batches in order.
+func run(ctx context.Context, paths []string, cols []string, opts Options, emit func(*batch.Batch) error) (*batch.Schema, *source.Report, stats, error) {
 	var st stats
 	rep := &source.Report{
 		Formats:     map[string]int{},
@@ -103,7 +131,7 @@ func load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 	if err != nil {
 		return nil, rep, st, err
 	}
-	l := &loader{cfg: cfg, rep: rep}
+	l := &loader{cfg: cfg, rep: rep, emit: emit}
 	if cfg.dedupe {
 		l.dedupe = newDeduper(opts.DedupeWindow)
 		for _, f := range files {
@@ -114,16 +142,10 @@ func load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 	}
 	l.startBatch()
 	err = l.run(ctx, files)
-	st = l.stats
-	if err != nil {
-		return nil, rep, st, err
+	if err == nil {
+		err = l.flush()
 	}
-	l.flush()
-	t, err := exec.NewMemTable(cfg.schema, l.batches...)
-	if err != nil {
-		return nil, rep, st, fmt.Errorf("scan: %w", err)
-	}
-	return t, rep, st, nil
+	return cfg.schema, rep, l.stats, err
 }
 
 // jobKind says what a worker does with a job.
@@ -176,7 +198,7 @@ type loader struct {
 	cur        []colData
 	curN       int
 	remap      [][]int32
-	batches    []*batch.Batch
+	emit       func(*batch.Batch) error
 }
 
 // run reads the files on a producer goroutine and cfg.workers workers, and
@@ -707,7 +729,9 @@ func (l *loader) merge(j *job) error {
 				}
 			}
 		}
-		l.addRows(p)
+		if err := l.addRows(p); err != nil {
+			return err
+		}
 		return p.err
 	}
 	if j.first {
@@ -756,12 +780,11 @@ func (l *loader) merge(j *job) error {
 		l.reserved = true
 		l.dedupe.reserve(int(float64(l.inputBytes) / float64(p.bytes) * float64(p.rows) * 1.05))
 	}
-	l.addRows(p)
-	return nil
+	return l.addRows(p)
 }
 
 // addRows appends the rows of p that are not duplicates to the output.
-func (l *loader) addRows(p *part) {
+func (l *loader) addRows(p *part) error {
 	cfg := l.cfg
 	for c := range l.remap {
 		l.remap[c] = l.remap[c][:0]
@@ -797,7 +820,9 @@ func (l *loader) addRows(p *part) {
 		ci++
 		l.curN++
 		if l.curN >= cfg.batchRows {
-			l.flush()
+			if err := l.flush(); err != nil {
+				return err
+			}
 			l.startBatch()
 			for c := range l.remap {
 				for k := range l.remap[c] {
@@ -806,6 +831,7 @@ func (l *loader) addRows(p *part) {
 			}
 		}
 	}
+	return nil
 }
 
 func (l *loader) startBatch() {
@@ -820,13 +846,15 @@ func (l *loader) startBatch() {
 	l.curN = 0
 }
 
-func (l *loader) flush() {
+// flush emits the current batch, if it holds rows.
+func (l *loader) flush() error {
 	if l.curN == 0 {
-		return
+		return nil
 	}
 	b := &batch.Batch{Schema: l.cfg.schema, Cols: make([]*batch.Column, len(l.cur)), Len: l.curN}
 	for i := range l.cur {
 		b.Cols[i] = l.cur[i].column(l.cfg.schema.Fields[i].Type)
 	}
-	l.batches = append(l.batches, b)
+	l.curN = 0
+	return l.emit(b)
 }
