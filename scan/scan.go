@@ -177,11 +177,17 @@ type job struct {
 type mapping struct {
 	data []byte
 	refs atomic.Int32
+	file *os.File // open until the mapping is released
+	// evict: the file is too large to stay in the page cache, so pages
+	// are dropped from it once decoded rather than left for the kernel to
+	// reclaim under pressure.
+	evict bool
 }
 
 func (m *mapping) release() {
 	if m.refs.Add(-1) == 0 {
 		unmapFile(m.data)
+		m.file.Close()
 	}
 }
 
@@ -225,7 +231,7 @@ func (l *loader) run(parent context.Context, files []string) error {
 			for j := range work {
 				w.do(j)
 				if j.mapped != nil {
-					dropPages(j.data, j.mapped.data)
+					dropPages(j.data, j.mapped)
 					j.mapped.release()
 				}
 				if j.pooled {
@@ -388,7 +394,12 @@ func (p *producer) file(path string) bool {
 	if err != nil {
 		return generic() // reports the error as source.Read does
 	}
-	defer f.Close()
+	owned := true // f is closed here rather than by a mapping
+	defer func() {
+		if owned {
+			f.Close()
+		}
+	}()
 	n, rerr := f.ReadAt(p.head, 0)
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		return generic()
@@ -399,7 +410,8 @@ func (p *producer) file(path string) bool {
 	}
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !p.cfg.opts.noMmap {
 		if data := mapFile(f, st.Size()); data != nil {
-			return p.mapped(path, data, bom)
+			owned = false
+			return p.mapped(path, &mapping{data: data, file: f, evict: st.Size() > physicalMemory()/2}, bom)
 		}
 	}
 	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
@@ -482,7 +494,7 @@ func (p *producer) file(path string) bool {
 
 // mapped sends the chunks of a memory-mapped file, cut after a newline
 // about every cfg.chunk bytes (a longer line makes a longer chunk).
-func (p *producer) mapped(path string, data []byte, bom int) (ok bool) {
+func (p *producer) mapped(path string, m *mapping, bom int) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			ok = p.send(&job{kind: jobReadErr, path: path, err: fmt.Errorf("%v", r)})
@@ -490,11 +502,18 @@ func (p *producer) mapped(path string, data []byte, bom int) (ok bool) {
 	}()
 	old := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(old)
-	m := &mapping{data: data}
+	data := m.data
 	m.refs.Store(1)
 	defer m.release()
 	pos := bom
+	prefetched := 0
 	for first := true; pos < len(data) || first; first = false {
+		// Keep the next few chunks being read from disk while these are
+		// decoded.
+		if ahead := pos + (p.cfg.workers+2)*p.cfg.chunk; ahead > prefetched {
+			prefetch(data, max(prefetched, pos), ahead)
+			prefetched = ahead
+		}
 		end := pos + p.cfg.chunk
 		if end >= len(data) {
 			end = len(data)

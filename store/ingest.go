@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"math"
 	"os"
@@ -56,11 +57,38 @@ type colBuf struct {
 }
 
 // partBuf accumulates the rows of one partition until a file is written.
+// Its strings are copies in its own arena, so the input batches are not
+// kept alive by the rows buffered from them.
 type partBuf struct {
-	key  partKey
-	cols []colBuf
-	n    int
-	seq  int
+	key   partKey
+	cols  []colBuf
+	n     int
+	seq   int
+	arena strArena
+	bytes int64 // approximate size of the buffered rows
+}
+
+// strArena copies strings into large shared blocks.
+type strArena struct {
+	blk []byte
+}
+
+const arenaBlock = 1 << 20
+
+// clone returns a copy of s that lives in the arena.
+func (a *strArena) clone(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > arenaBlock/8 {
+		return strings.Clone(s)
+	}
+	if len(a.blk)+len(s) > cap(a.blk) {
+		a.blk = make([]byte, 0, arenaBlock)
+	}
+	start := len(a.blk)
+	a.blk = append(a.blk, s...)
+	return unsafe.String(&a.blk[start], len(s))
 }
 
 type partKey struct {
@@ -77,13 +105,15 @@ type ingest struct {
 	timeIdx  int
 	idIdx    int
 	parts    map[partKey]*partBuf
-	ids      map[partKey]map[string]struct{}
+	ids      map[partKey]map[idHash]struct{}
 	temps    []string // temporary files written, absolute
 	finals   []string // their final names, absolute
 	report   IngestReport
 	touched  map[string]bool
 	typesTag string
-	buffered int // rows buffered across partitions
+	buffered int64 // bytes buffered across partitions
+	idSeeds  [2]maphash.Seed
+	dictMemo []map[uint32]string // per column: dictionary codes of the current batch, copied
 
 	// Files are written by up to Store.IngestWorkers goroutines.
 	sem     chan struct{}
@@ -127,7 +157,8 @@ func (s *Store) Ingest(ctx context.Context, src iter.Seq2[*batch.Batch, error], 
 		s: s, ctx: ctx, sourceID: sourceID,
 		fields:  append([]batch.Field(nil), schema.Fields...),
 		parts:   map[partKey]*partBuf{},
-		ids:     map[partKey]map[string]struct{}{},
+		ids:     map[partKey]map[idHash]struct{}{},
+		idSeeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		touched: map[string]bool{},
 	}
 	in.report.SourceID = sourceID
@@ -234,21 +265,26 @@ func (in *ingest) run(src iter.Seq2[*batch.Batch, error]) error {
 			}
 			keys = append(keys, k)
 		}
+		in.startBatch(b)
+		limit := in.s.BufferBytes
+		if limit <= 0 {
+			limit = DefaultBufferBytes
+		}
 		for r := 0; r < b.Len; r++ {
 			p := in.parts[keys[r]]
 			if p == nil {
 				p = &partBuf{key: keys[r], cols: make([]colBuf, len(in.fields))}
 				in.parts[keys[r]] = p
 			}
+			before := p.bytes
 			in.appendRow(p, b, r)
-			in.buffered++
+			in.buffered += p.bytes - before
 			if p.n >= in.s.FileRows {
 				if err := in.flush(p); err != nil {
 					return err
 				}
-			} else if in.buffered >= in.s.FileRows+in.s.FileRows/2 {
-				// Bound memory when rows of many days are interleaved:
-				// write out the largest partition.
+			} else if in.buffered >= limit {
+				// Bound memory: write out the largest partition.
 				if err := in.flush(in.largest()); err != nil {
 					return err
 				}
@@ -270,15 +306,54 @@ func (in *ingest) run(src iter.Seq2[*batch.Batch, error]) error {
 	return nil
 }
 
-// largest returns the partition with the most buffered rows.
+// largest returns the partition with the most buffered bytes.
 func (in *ingest) largest() *partBuf {
 	var best *partBuf
 	for _, p := range in.parts {
-		if best == nil || p.n > best.n || (p.n == best.n && lessKey(p.key, best.key)) {
+		if best == nil || p.bytes > best.bytes || (p.bytes == best.bytes && lessKey(p.key, best.key)) {
 			best = p
 		}
 	}
 	return best
+}
+
+// startBatch forgets the dictionary copies of the previous batch.
+func (in *ingest) startBatch(b *batch.Batch) {
+	if in.dictMemo == nil {
+		in.dictMemo = make([]map[uint32]string, len(in.fields))
+	}
+	for i, c := range b.Cols {
+		if c.Codes != nil {
+			if in.dictMemo[i] == nil {
+				in.dictMemo[i] = map[uint32]string{}
+			}
+			clear(in.dictMemo[i])
+		}
+	}
+}
+
+// str returns row r of string column c (column i of the batch), copied
+// into p's arena; a dictionary value is copied once per batch and shared
+// by every row that uses it.
+func (in *ingest) str(p *partBuf, i int, c *batch.Column, r int) string {
+	if c.Codes == nil {
+		s := p.arena.clone(c.Str(r))
+		p.bytes += int64(len(s))
+		return s
+	}
+	code := c.Codes[r]
+	if c.Nulls != nil && c.Nulls[r] {
+		return ""
+	}
+	s, ok := in.dictMemo[i][code]
+	if !ok {
+		// Dictionary values are few; keep them outside the partition
+		// arenas so any partition may share them.
+		s = strings.Clone(c.Dict[code])
+		in.dictMemo[i][code] = s
+		p.bytes += int64(len(s))
+	}
+	return s
 }
 
 func lessKey(a, b partKey) bool {
@@ -299,7 +374,8 @@ func (in *ingest) appendRow(p *partBuf, b *batch.Batch, r int) {
 		cb := &p.cols[i]
 		switch f.Type {
 		case types.String, types.Guid:
-			cb.strs = append(cb.strs, c.Str(r))
+			cb.strs = append(cb.strs, in.str(p, i, c, r))
+			p.bytes += 16
 		case types.Dynamic:
 			var v any
 			if c.Dyns != nil {
@@ -309,9 +385,12 @@ func (in *ingest) appendRow(p *partBuf, b *batch.Batch, r int) {
 				cb.strs = append(cb.strs, "")
 				cb.nulls = append(cb.nulls, true)
 			} else {
-				cb.strs = append(cb.strs, types.FormatDynamic(v))
+				text := types.FormatDynamic(v)
+				cb.strs = append(cb.strs, text)
 				cb.nulls = append(cb.nulls, false)
+				p.bytes += int64(len(text))
 			}
+			p.bytes += 17
 		case types.Real, types.Decimal:
 			null := c.IsNull(r)
 			v := 0.0
@@ -320,6 +399,7 @@ func (in *ingest) appendRow(p *partBuf, b *batch.Batch, r int) {
 			}
 			cb.reals = append(cb.reals, v)
 			cb.nulls = append(cb.nulls, null)
+			p.bytes += 9
 		default: // Bool, Int, Long, DateTime, TimeSpan
 			null := c.IsNull(r)
 			var v int64
@@ -332,18 +412,29 @@ func (in *ingest) appendRow(p *partBuf, b *batch.Batch, r int) {
 			}
 			cb.ints = append(cb.ints, v)
 			cb.nulls = append(cb.nulls, null)
+			p.bytes += 9
 		}
 	}
 	p.n++
 }
 
-// existingIDs returns the EventDataIds already stored in a partition,
-// loading them on first use.
-func (in *ingest) existingIDs(k partKey) (map[string]struct{}, error) {
+// idHash is a 128-bit hash of an EventDataId: the partitions' id sets hold
+// these rather than the ids, at a fixed 16 bytes per row. With two
+// independently seeded 64-bit hashes a false match among even billions of
+// ids is beyond practical reach (about n²/2¹²⁹).
+type idHash [2]uint64
+
+func (in *ingest) hashID(id string) idHash {
+	return idHash{maphash.String(in.idSeeds[0], id), maphash.String(in.idSeeds[1], id)}
+}
+
+// existingIDs returns the hashes of the EventDataIds already stored in a
+// partition, loading them on first use.
+func (in *ingest) existingIDs(k partKey) (map[idHash]struct{}, error) {
 	if ids, ok := in.ids[k]; ok {
 		return ids, nil
 	}
-	ids := map[string]struct{}{}
+	ids := map[idHash]struct{}{}
 	dir := filepath.Join(in.s.dir, partitionDir(k.day, k.null))
 	files, err := partitionFiles(dir)
 	if err != nil && !os.IsNotExist(unwrapAll(err)) {
@@ -352,7 +443,7 @@ func (in *ingest) existingIDs(k partKey) (map[string]struct{}, error) {
 	for _, name := range files {
 		if err := readStrings(filepath.Join(dir, name), IDColumn, func(s string) {
 			if s != "" {
-				ids[s] = struct{}{}
+				ids[in.hashID(s)] = struct{}{}
 			}
 		}); err != nil {
 			return nil, fmt.Errorf("ingest: reading ids of %s: %w", name, err)
@@ -394,12 +485,12 @@ func (in *ingest) flush(p *partBuf) error {
 		for r := 0; r < p.n; r++ {
 			id := col[r]
 			if id != "" {
-				if _, dup := ids[id]; dup {
+				h := in.hashID(id)
+				if _, dup := ids[h]; dup {
 					in.report.Duplicates++
 					continue
 				}
-				// Clone: the id may share memory with a whole input row.
-				ids[strings.Clone(id)] = struct{}{}
+				ids[h] = struct{}{}
 			}
 			perm = append(perm, r)
 		}
@@ -465,8 +556,9 @@ func (in *ingest) flush(p *partBuf) error {
 		}
 	}
 	p.seq++
-	in.buffered -= p.n
-	p.n = 0
+	in.buffered -= p.bytes
+	p.n, p.bytes = 0, 0
+	p.arena = strArena{}
 	for i := range p.cols {
 		p.cols[i] = colBuf{}
 	}

@@ -62,6 +62,9 @@ const (
 	DefaultRowGroupRows = 65536
 	// DefaultFileRows is the default maximum number of rows per file.
 	DefaultFileRows = 2 * DefaultRowGroupRows
+	// DefaultBufferBytes is the default bound on the row data Ingest
+	// buffers across partitions before it writes files.
+	DefaultBufferBytes = 128 << 20
 
 	manifestName = "manifest.json"
 	typesKey     = "kqlhunt.types"
@@ -74,8 +77,13 @@ type Store struct {
 	// RowGroupRows is the number of rows per row group written by Ingest.
 	RowGroupRows int
 	// FileRows is the most rows Ingest buffers per partition before it
-	// writes a file; it bounds ingest memory.
+	// writes a file.
 	FileRows int
+	// BufferBytes bounds the row data Ingest buffers across partitions:
+	// when it is exceeded, the largest partition is written out. With the
+	// files being written (at most IngestWorkers, each holding what was
+	// buffered for it), it bounds ingest memory.
+	BufferBytes int64
 	// ScanWorkers is the number of files Scan decodes in parallel.
 	ScanWorkers int
 	// IngestWorkers is the number of files Ingest writes in parallel.
@@ -121,7 +129,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, RowGroupRows: DefaultRowGroupRows, FileRows: DefaultFileRows, ScanWorkers: 2, IngestWorkers: 2}
+	s := &Store{dir: dir, RowGroupRows: DefaultRowGroupRows, FileRows: DefaultFileRows, BufferBytes: DefaultBufferBytes, ScanWorkers: 2, IngestWorkers: 2}
 	data, err := os.ReadFile(filepath.Join(dir, manifestName))
 	switch {
 	case errors.Is(err, os.ErrNotExist):

@@ -10,6 +10,7 @@ import (
 	"kqlhunt/activity"
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
+	"kqlhunt/scan"
 	"kqlhunt/source"
 	"kqlhunt/store"
 )
@@ -58,8 +59,8 @@ type IngestResult struct {
 	Input   []*source.Report
 }
 
-// Ingest reads each input file in any supported shape and writes it to the
-// store in dir. A file already ingested (same content fingerprint) is
+// Ingest reads each input file in any supported shape (NDJSON rows with the
+// parallel scanner, as queries do) and writes it to the store in dir. A file already ingested (same content fingerprint) is
 // skipped, so ingesting the same file twice does not duplicate rows.
 func Ingest(ctx context.Context, dir string, files []string, opts source.Options) (*IngestResult, error) {
 	st, err := store.Open(dir)
@@ -75,18 +76,11 @@ func Ingest(ctx context.Context, dir string, files []string, opts source.Options
 		}
 		var rep *source.Report
 		seq := func(yield func(*batch.Batch, error) bool) {
-			b, err := activity.NewBuilder(nil, 0)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
 			stopped := false
-			r, err := source.Read(ctx, []string{f}, opts, func(r *activity.Record) error {
-				if full := b.Append(r); full != nil {
-					if !yield(full, nil) {
-						stopped = true
-						return errStopIngest
-					}
+			r, err := scan.Stream(ctx, []string{f}, nil, scan.Options{Options: opts}, func(b *batch.Batch) error {
+				if !yield(b, nil) {
+					stopped = true
+					return errStopIngest
 				}
 				return nil
 			})
@@ -96,10 +90,6 @@ func Ingest(ctx context.Context, dir string, files []string, opts source.Options
 			}
 			if err != nil {
 				yield(nil, err)
-				return
-			}
-			if last := b.Flush(); last != nil && last.Len > 0 {
-				yield(last, nil)
 			}
 		}
 		ir, err := st.Ingest(ctx, iter.Seq2[*batch.Batch, error](seq), schema, id)

@@ -106,6 +106,7 @@ type config struct {
 	storePath  string
 	regenerate bool
 	sessions   int
+	cold       bool
 }
 
 func benchMain(ctx context.Context, args []string) error {
@@ -124,6 +125,7 @@ func benchMain(ctx context.Context, args []string) error {
 	fs.IntVar(&c.threads, "duckdb-threads", 0, "DuckDB threads (0: all cores)")
 	fs.BoolVar(&c.reference, "reference", false, "also check results against the built-in Go evaluator (always on with --small)")
 	fs.BoolVar(&c.regenerate, "regenerate", false, "regenerate data and store even when present")
+	fs.BoolVar(&c.cold, "cold", false, "drop the page cache before every timed run, so both engines read the data from disk (Linux, needs root)")
 	fs.IntVar(&c.sessions, "sessions", 0, "planted Cloud Shell sessions (0: the generator's default, one per 20,000 rows; 20 with --small)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -294,6 +296,11 @@ func run(ctx context.Context, c *config) error {
 		samples := make([][]sample, len(engines))
 		for r := 0; r < c.runs; r++ {
 			for i, e := range engines {
+				if c.cold {
+					if err := dropCaches(); err != nil {
+						return err
+					}
+				}
 				s, err := measure(ctx, e.args, os.DevNull)
 				if err != nil {
 					return fmt.Errorf("%s on %s, run %d: %w", e.name, format, r+1, err)
@@ -313,7 +320,11 @@ func run(ctx context.Context, c *config) error {
 		fmt.Println("correctness-only run passed")
 		return nil
 	}
-	fmt.Printf("\n%d rows, seed %d, now %s, medians of %d runs\n", c.rows, c.seed, now, c.runs)
+	cache := "data in the page cache when it fits"
+	if c.cold {
+		cache = "page cache dropped before every run"
+	}
+	fmt.Printf("\n%d rows, seed %d, now %s, medians of %d runs, %s\n", c.rows, c.seed, now, c.runs, cache)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "format\tengine\twall s\tuser+sys s\tpeak RSS MiB\t")
 	for _, t := range tables {
@@ -384,6 +395,15 @@ func measure(ctx context.Context, argv []string, outPath string) (sample, error)
 		s.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
 	}
 	return s, nil
+}
+
+// dropCaches writes dirty pages out and empties the page cache.
+func dropCaches() error {
+	syscall.Sync()
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3\n"), 0); err != nil {
+		return fmt.Errorf("--cold: dropping the page cache: %w (needs root on Linux)", err)
+	}
+	return nil
 }
 
 func tail(s string, n int) string {
