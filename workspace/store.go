@@ -77,7 +77,11 @@ func Ingest(ctx context.Context, dir string, files []string, opts source.Options
 		var rep *source.Report
 		seq := func(yield func(*batch.Batch, error) bool) {
 			stopped := false
-			r, err := scan.Stream(ctx, []string{f}, nil, scan.Options{Options: opts}, func(b *batch.Batch) error {
+			// Every column is decoded, dynamic ones into values: smaller
+			// chunks and batches than a query's keep the rows in flight
+			// (and so memory) small.
+			sopts := scan.Options{Options: opts, ChunkBytes: 2 << 20, BatchRows: 2048}
+			r, err := scan.Stream(ctx, []string{f}, nil, sopts, func(b *batch.Batch) error {
 				if !yield(b, nil) {
 					stopped = true
 					return errStopIngest

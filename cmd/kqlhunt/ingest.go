@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,6 +31,13 @@ rule's time scope. Ingesting the same file twice does not duplicate rows.`,
 			files, err := source.Expand(d.data)
 			if err != nil {
 				return withStatus(exitUsage, err)
+			}
+			// Ingest decodes every column and buffers files' worth of rows;
+			// its live data stays well under ingestMemoryTarget, so a soft
+			// limit keeps the garbage collector from letting the heap
+			// double. GOMEMLIMIT, when set, wins.
+			if os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(ingestMemoryTarget)
 			}
 			res, err := workspace.Ingest(cmd.Context(), dir, files, d.sourceOptions())
 			for _, rep := range res.Input {
@@ -60,6 +69,9 @@ rule's time scope. Ingesting the same file twice does not duplicate rows.`,
 	d.register(cmd)
 	return cmd
 }
+
+// ingestMemoryTarget is the soft memory limit of kqlhunt ingest.
+const ingestMemoryTarget = 768 << 20
 
 func dedupeStrings(in []string) []string {
 	seen := map[string]bool{}
