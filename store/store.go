@@ -86,7 +86,9 @@ type Store struct {
 	BufferBytes int64
 	// ScanWorkers is the number of files Scan decodes in parallel.
 	ScanWorkers int
-	// IngestWorkers is the number of files Ingest writes in parallel.
+	// IngestWorkers is the number of files Ingest writes in parallel (1 by
+	// default: decoding the input keeps the other cores busy, and every
+	// file being written holds its rows in memory).
 	IngestWorkers int
 
 	mu       sync.Mutex
@@ -129,7 +131,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, RowGroupRows: DefaultRowGroupRows, FileRows: DefaultFileRows, BufferBytes: DefaultBufferBytes, ScanWorkers: 2, IngestWorkers: 2}
+	s := &Store{dir: dir, RowGroupRows: DefaultRowGroupRows, FileRows: DefaultFileRows, BufferBytes: DefaultBufferBytes, ScanWorkers: 2, IngestWorkers: 1}
 	data, err := os.ReadFile(filepath.Join(dir, manifestName))
 	switch {
 	case errors.Is(err, os.ErrNotExist):

@@ -723,3 +723,43 @@ func TestLostManifestNeverOverwritesFiles(t *testing.T) {
 		t.Fatalf("%d rows, want 400", n)
 	}
 }
+
+// Buffers are bounded by bytes too: with a tiny BufferBytes the largest
+// partition is written out whenever the bound is passed, rows of every
+// day survive, and no file holds more than the bound's worth of rows.
+func TestBufferBytesBound(t *testing.T) {
+	s := newStore(t)
+	s.FileRows = 1 << 20
+	s.BufferBytes = 16 << 10
+	var in []*batch.Batch
+	for i := 0; i < 4; i++ {
+		in = append(in, makeRows(i*100, 100, time.Minute), makeRows(2000+i*100, 100, time.Minute))
+	}
+	rep, err := s.Ingest(context.Background(), seq(in...), testSchema, "bytes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsWritten != 800 || len(rep.Files) < 8 {
+		t.Fatalf("report: %d rows in %d files, want 800 rows in many small files", rep.RowsWritten, len(rep.Files))
+	}
+	want := rowsByID(t, in)
+	out, _ := scanAll(t, s, nil, time.Time{}, time.Time{})
+	got := rowsByID(t, out)
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Fatalf("row %s differs:\n got %s\nwant %s", id, got[id], w)
+		}
+	}
+	// The same rows again under another source id: every row is a
+	// duplicate by EventDataId (held as hashes).
+	rep2, err := s.Ingest(context.Background(), seq(in...), testSchema, "bytes-again")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.RowsWritten != 0 || rep2.Duplicates != 800 {
+		t.Errorf("second ingest: %d written, %d duplicates; want 0 and 800", rep2.RowsWritten, rep2.Duplicates)
+	}
+}

@@ -71,7 +71,7 @@ rule's time scope. Ingesting the same file twice does not duplicate rows.`,
 }
 
 // ingestMemoryTarget is the soft memory limit of kqlhunt ingest.
-const ingestMemoryTarget = 768 << 20
+const ingestMemoryTarget = 1 << 30
 
 func dedupeStrings(in []string) []string {
 	seen := map[string]bool{}
