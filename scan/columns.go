@@ -3,10 +3,10 @@ package scan
 import (
 	"fmt"
 	"strings"
-	"unsafe"
 
 	"kqlhunt/activity"
 	"kqlhunt/batch"
+	"kqlhunt/internal/strarena"
 	"kqlhunt/kql/types"
 )
 
@@ -114,30 +114,6 @@ func outColumns(cols []string) (*batch.Schema, []outCol, error) {
 	return schema, out, nil
 }
 
-// arena packs short strings into shared blocks so that a column of
-// distinct strings costs one allocation per block rather than per value.
-type arena struct {
-	blk []byte
-}
-
-const arenaBlock = 64 << 10
-
-// clone returns an owned copy of s.
-func (a *arena) clone(s string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	if len(s) > arenaBlock/8 {
-		return cloneString(s)
-	}
-	if len(a.blk)+len(s) > cap(a.blk) {
-		a.blk = make([]byte, 0, arenaBlock)
-	}
-	off := len(a.blk)
-	a.blk = append(a.blk, s...)
-	return unsafe.String(&a.blk[off], len(s))
-}
-
 // cloneString returns a copy of s that shares no memory with it.
 func cloneString(s string) string { return strings.Clone(s) }
 
@@ -194,12 +170,12 @@ func (c *colData) setNull(null bool) {
 }
 
 // appendRecord appends column oc of r.
-func (c *colData) appendRecord(oc *outCol, r *activity.Record, a *arena, in *interner) {
+func (c *colData) appendRecord(oc *outCol, r *activity.Record, a *strarena.Arena, in *interner) {
 	switch c.kind {
 	case kindDict:
 		c.codes = append(c.codes, c.code(oc.acc.str(r), in))
 	case kindStr:
-		c.strs = append(c.strs, a.clone(oc.acc.str(r)))
+		c.strs = append(c.strs, a.Clone(oc.acc.str(r)))
 	case kindTime:
 		t, ok := oc.acc.tm(r)
 		c.ints = append(c.ints, t)

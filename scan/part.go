@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 
 	"kqlhunt/activity"
+	"kqlhunt/internal/strarena"
 	"kqlhunt/source"
 )
 
@@ -16,7 +17,7 @@ type part struct {
 	rows  int      // rows decoded, kept by the filter or not
 	keys  []uint64 // key hash per decoded row (when deduplicating)
 	pass  []bool   // per decoded row: kept by the filter (nil: no filter)
-	arena arena
+	arena strarena.Arena
 
 	// Fast chunks only (generic jobs carry rep).
 	lines     int // lines in the chunk

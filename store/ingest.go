@@ -20,6 +20,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"kqlhunt/batch"
+	"kqlhunt/internal/strarena"
 	"kqlhunt/kql/types"
 )
 
@@ -64,32 +65,12 @@ type partBuf struct {
 	cols  []colBuf
 	n     int
 	seq   int
-	arena strArena
+	arena strarena.Arena
 	bytes int64 // approximate size of the buffered rows
 }
 
-// strArena copies strings into large shared blocks.
-type strArena struct {
-	blk []byte
-}
-
+// arenaBlock is the block size of the partitions' string arenas.
 const arenaBlock = 1 << 20
-
-// clone returns a copy of s that lives in the arena.
-func (a *strArena) clone(s string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	if len(s) > arenaBlock/8 {
-		return strings.Clone(s)
-	}
-	if len(a.blk)+len(s) > cap(a.blk) {
-		a.blk = make([]byte, 0, arenaBlock)
-	}
-	start := len(a.blk)
-	a.blk = append(a.blk, s...)
-	return unsafe.String(&a.blk[start], len(s))
-}
 
 type partKey struct {
 	day  int64
@@ -273,7 +254,7 @@ func (in *ingest) run(src iter.Seq2[*batch.Batch, error]) error {
 		for r := 0; r < b.Len; r++ {
 			p := in.parts[keys[r]]
 			if p == nil {
-				p = &partBuf{key: keys[r], cols: make([]colBuf, len(in.fields))}
+				p = &partBuf{key: keys[r], cols: make([]colBuf, len(in.fields)), arena: strarena.Arena{BlockSize: arenaBlock}}
 				in.parts[keys[r]] = p
 			}
 			before := p.bytes
@@ -337,7 +318,7 @@ func (in *ingest) startBatch(b *batch.Batch) {
 // by every row that uses it.
 func (in *ingest) str(p *partBuf, i int, c *batch.Column, r int) string {
 	if c.Codes == nil {
-		s := p.arena.clone(c.Str(r))
+		s := p.arena.Clone(c.Str(r))
 		p.bytes += int64(len(s))
 		return s
 	}
@@ -558,7 +539,7 @@ func (in *ingest) flush(p *partBuf) error {
 	p.seq++
 	in.buffered -= p.bytes
 	p.n, p.bytes = 0, 0
-	p.arena = strArena{}
+	p.arena = strarena.Arena{BlockSize: arenaBlock}
 	for i := range p.cols {
 		p.cols[i] = colBuf{}
 	}

@@ -167,6 +167,24 @@ func scanAll(t *testing.T, s *Store, cols []string, from, to time.Time) ([]*batc
 	return out, st
 }
 
+// assertHolds checks that the store holds exactly the rows of in, and
+// returns what a full scan emitted.
+func assertHolds(t *testing.T, s *Store, in []*batch.Batch) []*batch.Batch {
+	t.Helper()
+	want := rowsByID(t, in)
+	out, _ := scanAll(t, s, nil, time.Time{}, time.Time{})
+	got := rowsByID(t, out)
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Fatalf("row %s differs:\n got %s\nwant %s", id, got[id], w)
+		}
+	}
+	return out
+}
+
 func newStore(t *testing.T) *Store {
 	t.Helper()
 	s, err := Open(t.TempDir())
@@ -646,17 +664,7 @@ func TestInterleavedDaysBoundedBuffers(t *testing.T) {
 	if rep.RowsWritten != 800 || len(rep.Files) < 4 {
 		t.Fatalf("report: %d rows in %d files", rep.RowsWritten, len(rep.Files))
 	}
-	want := rowsByID(t, in)
-	out, _ := scanAll(t, s, nil, time.Time{}, time.Time{})
-	got := rowsByID(t, out)
-	if len(got) != len(want) {
-		t.Fatalf("%d rows, want %d", len(got), len(want))
-	}
-	for id, w := range want {
-		if got[id] != w {
-			t.Fatalf("row %s differs", id)
-		}
-	}
+	assertHolds(t, s, in)
 }
 
 func TestTwoStoreValuesKeepBothSources(t *testing.T) {
@@ -742,17 +750,7 @@ func TestBufferBytesBound(t *testing.T) {
 	if rep.RowsWritten != 800 || len(rep.Files) < 8 {
 		t.Fatalf("report: %d rows in %d files, want 800 rows in many small files", rep.RowsWritten, len(rep.Files))
 	}
-	want := rowsByID(t, in)
-	out, _ := scanAll(t, s, nil, time.Time{}, time.Time{})
-	got := rowsByID(t, out)
-	if len(got) != len(want) {
-		t.Fatalf("%d rows, want %d", len(got), len(want))
-	}
-	for id, w := range want {
-		if got[id] != w {
-			t.Fatalf("row %s differs:\n got %s\nwant %s", id, got[id], w)
-		}
-	}
+	assertHolds(t, s, in)
 	// The same rows again under another source id: every row is a
 	// duplicate by EventDataId (held as hashes).
 	rep2, err := s.Ingest(context.Background(), seq(in...), testSchema, "bytes-again")
