@@ -10,6 +10,7 @@ import (
 	"kqlhunt/activity"
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
+	"kqlhunt/kql/types"
 	"kqlhunt/scan"
 	"kqlhunt/source"
 	"kqlhunt/store"
@@ -38,11 +39,28 @@ func (t *storeTable) Schema() *batch.Schema {
 	return activity.Schema()
 }
 
+// Scan reads the requested columns of the days and row groups that can
+// hold rows in the request's time scope and in the range its predicates
+// on TimeGenerated allow (such as where TimeGenerated > ago(1h)).
 func (t *storeTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*batch.Batch) error) error {
 	from := time.Unix(0, math.MinInt64).UTC()
 	to := time.Unix(0, math.MaxInt64).UTC()
-	if req.Time != nil && req.Time.Column == "TimeGenerated" {
+	if req.Time != nil && req.Time.Column == store.TimeColumn {
 		from, to = req.Time.From, req.Time.To
+	}
+	lo, hi := rangeOf(req.Preds, store.TimeColumn)
+	if lo > hi {
+		return nil // the predicates select no rows
+	}
+	if lo != math.MinInt64 {
+		if t := timeOfTicks(lo); t.After(from) {
+			from = t
+		}
+	}
+	if hi != math.MaxInt64 {
+		if t := timeOfTicks(hi); t.Before(to) {
+			to = t
+		}
 	}
 	cols := req.Columns
 	if cols == nil {
@@ -51,6 +69,18 @@ func (t *storeTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*
 		}
 	}
 	return t.st.Scan(ctx, cols, from, to, emit)
+}
+
+// timeOfTicks converts datetime ticks to a time, clamped to the range a
+// time.Time of nanoseconds since 1970 can hold (the store's own range).
+func timeOfTicks(ticks int64) time.Time {
+	switch {
+	case ticks >= math.MaxInt64/100:
+		return time.Unix(0, math.MaxInt64).UTC()
+	case ticks <= math.MinInt64/100:
+		return time.Unix(0, math.MinInt64).UTC()
+	}
+	return types.TimeFromTicks(ticks)
 }
 
 // IngestResult summarises an ingest of several inputs.
