@@ -322,7 +322,7 @@ func TestBacktestFromFiles(t *testing.T) {
 	to := from.Add(weekOptions.Span)
 	run := func(ws *workspace.Workspace) (*Outcome, string) {
 		cfg := &Config{Rules: []*rule.Rule{r}, Workspace: ws, Tuning: compileTuning(t, tuning, nil), Options: rule.Options{HuntingPeriod: 24 * time.Hour}}
-		if err := Prepare(context.Background(), cfg); err != nil {
+		if err := Prepare(context.Background(), cfg, workspace.Window{}); err != nil {
 			t.Fatal(err)
 		}
 		out, err := Backtest(context.Background(), cfg, from, to)

@@ -77,7 +77,7 @@ func exampleOutcome(t *testing.T, ws *workspace.Workspace) exampleGoldenFile {
 	_, _, set := exampleTuning(t)
 
 	plain := &Config{Rules: rules, Workspace: ws}
-	if err := Prepare(context.Background(), plain); err != nil {
+	if err := Prepare(context.Background(), plain, workspace.Window{}); err != nil {
 		t.Fatal(err)
 	}
 	untuned, err := Once(context.Background(), plain, at)
@@ -86,7 +86,7 @@ func exampleOutcome(t *testing.T, ws *workspace.Workspace) exampleGoldenFile {
 	}
 	checkRuleErrs(t, untuned)
 	tuned := &Config{Rules: rules, Workspace: ws, Tuning: set}
-	if err := Prepare(context.Background(), tuned); err != nil {
+	if err := Prepare(context.Background(), tuned, workspace.Window{}); err != nil {
 		t.Fatal(err)
 	}
 	out, err := Once(context.Background(), tuned, at)

@@ -56,8 +56,10 @@ type Outcome struct {
 }
 
 // Prepare reads, in one pass, every column the rules need from activity
-// logs held in files, so that their runs read no file again.
-func Prepare(ctx context.Context, cfg *Config) error {
+// logs held in files, and the rows of the window rows (the zero Window:
+// every row), so that their runs read no file again. OnceRows and
+// BacktestRows give the window of a hunt and of a backtest.
+func Prepare(ctx context.Context, cfg *Config, rows workspace.Window) error {
 	var runs []workspace.DryRunSpec
 	for _, r := range cfg.Rules {
 		ws := cfg.Workspace
@@ -65,9 +67,42 @@ func Prepare(ctx context.Context, cfg *Config) error {
 			ws = ws.WithInputFilter(func(string, *batch.Batch) ([]bool, error) { return nil, nil })
 		}
 		now := time.Now().UTC()
-		runs = append(runs, ws.DryRun(rule.ExpandTemplate(r.Query, now.Add(-time.Hour), now)))
+		runs = append(runs, ws.DryRunWindow(rule.ExpandTemplate(r.Query, now.Add(-time.Hour), now), rows))
 	}
 	return workspace.PrepareAll(ctx, runs)
+}
+
+// maxPeriod returns the longest query period of the rules.
+func (cfg *Config) maxPeriod() time.Duration {
+	var p time.Duration
+	for _, r := range cfg.Rules {
+		opts := cfg.ruleOptions(r)
+		p = max(p, rule.Effective(r, &opts).Period)
+	}
+	return p
+}
+
+// OnceRows returns the rows Once at time at reads: each rule's query
+// period before at. A zero at stands for the latest event in the data.
+func OnceRows(cfg *Config, at time.Time) workspace.Window {
+	p := cfg.maxPeriod()
+	if p <= 0 {
+		return workspace.Window{}
+	}
+	if at.IsZero() {
+		return workspace.Window{Latest: p}
+	}
+	return workspace.Window{From: at.Add(-p), To: at}
+}
+
+// BacktestRows returns the rows Backtest over [from, to] reads; a zero
+// from or to leaves that side open (the data's own span).
+func BacktestRows(cfg *Config, from, to time.Time) workspace.Window {
+	p := cfg.maxPeriod()
+	if p <= 0 || from.IsZero() {
+		return workspace.Window{To: to}
+	}
+	return workspace.Window{From: from.Add(-p), To: to}
 }
 
 // Once runs every rule once at time at.

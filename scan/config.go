@@ -2,6 +2,8 @@ package scan
 
 import (
 	"fmt"
+	"math"
+	"sync/atomic"
 	"hash/maphash"
 	"runtime"
 	"strings"
@@ -41,7 +43,9 @@ type config struct {
 	maxRec    int
 	maxEx     int
 	dedupe    bool
-	filter    *rowFilter // nil: keep every row
+	filter    *rowFilter    // nil: keep every row
+	latest    int64         // Options.Latest in ticks (0: off)
+	maxTG     *atomic.Int64 // latest TimeGenerated published by the workers
 	seed      maphash.Seed
 	lineOpts  source.Options // generic decoding of one line
 	fileOpts  source.Options // generic decoding of a whole file
@@ -160,6 +164,11 @@ func newConfig(cols []string, opts Options) (*config, error) {
 	}
 	c.dedupe = !opts.NoDedupe
 	c.filter = compileFilter(opts.Filter, out, schema.Fields)
+	if opts.Latest > 0 {
+		c.latest = int64(opts.Latest / 100)
+		c.maxTG = &atomic.Int64{}
+		c.maxTG.Store(math.MinInt64)
+	}
 	c.fast = !opts.NoFastPath && (opts.Format == "" || opts.Format == source.FormatAuto || opts.Format == source.FormatRows)
 
 	c.fileOpts = opts.Options

@@ -1,6 +1,10 @@
 package scan
 
 import (
+	"bytes"
+	"math"
+	"os"
+
 	"kqlhunt/activity"
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
@@ -96,4 +100,65 @@ func (c conjunction) holds(r *activity.Record) bool {
 		}
 	}
 	return true
+}
+
+// tailBytes is how much of the end of each file latestInTails reads.
+const tailBytes = 256 << 10
+
+// latestInTails returns the latest TimeGenerated among the complete lines
+// at the end of each file (math.MinInt64 when it finds none). Logs are
+// mostly written in time order, so this is usually the latest of all,
+// known before reading: Options.Latest can then drop old rows from the
+// start. It is never later than the true latest, which keeps the drop
+// sound.
+func latestInTails(files []string, maxRec int) int64 {
+	latest := int64(math.MinInt64)
+	cfg, err := newConfig([]string{"TimeGenerated"}, Options{})
+	if err != nil {
+		return latest
+	}
+	d := newLineDecoder(cfg)
+	buf := make([]byte, tailBytes)
+	for _, path := range files {
+		if path == "-" {
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		st, err := f.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			f.Close()
+			continue
+		}
+		off := max(st.Size()-tailBytes, 0)
+		n, _ := f.ReadAt(buf, off)
+		f.Close()
+		data := buf[:n]
+		if off > 0 {
+			// The first line is probably cut: skip it.
+			k := bytes.IndexByte(data, '\n')
+			if k < 0 {
+				continue
+			}
+			data = data[k+1:]
+		}
+		for len(data) > 0 {
+			line := data
+			if k := bytes.IndexByte(data, '\n'); k >= 0 {
+				line, data = data[:k], data[k+1:]
+			} else {
+				data = nil
+			}
+			body := trimEOL(line)
+			if isBlank(body) || len(body) > maxRec {
+				continue
+			}
+			if d.decode(body) == resRow && d.rec.TimeGenerated > latest {
+				latest = d.rec.TimeGenerated
+			}
+		}
+	}
+	return latest
 }

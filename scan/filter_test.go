@@ -262,3 +262,69 @@ func FuzzFilter(f *testing.F) {
 		}
 	})
 }
+
+// TestLatest: Options.Latest keeps every row within the window of the
+// latest TimeGenerated and drops most older rows of time-ordered input (the
+// latest time is read from the end of the file first), in any order of
+// input; the span covers every decoded row.
+func TestLatest(t *testing.T) {
+	dir := t.TempDir()
+	path := writeGen(t, dir, 4000, 8)
+	all, _, span, err := LoadSpan(context.Background(), []string{path}, cloudShell, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !span.OK || span.First >= span.Last {
+		t.Fatalf("span %+v", span)
+	}
+	// The same rows reversed: the latest time comes first.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
+		lines[i], lines[j] = lines[j], lines[i]
+	}
+	rev := filepath.Join(dir, "reversed.ndjson")
+	if err := os.WriteFile(rev, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const window = 6 * time.Hour
+	res, err := exec.Run(context.Background(), "T | where TimeGenerated >= datetime_add('hour', -6, toscalar(T | summarize max(TimeGenerated)))", exec.Options{Tables: map[string]exec.Table{"T": all}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := res.NumRows()
+	if want == 0 || want >= all.Rows()/2 {
+		t.Fatalf("%d of %d rows in the window: the test checks too little", want, all.Rows())
+	}
+	for _, p := range []string{path, rev} {
+		for _, chunk := range []int{0, 3000} {
+			tab, rep, sp, err := LoadSpan(context.Background(), []string{p}, cloudShell, Options{Latest: window, ChunkBytes: chunk})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sp != span {
+				t.Errorf("%s: span %+v, want %+v", p, sp, span)
+			}
+			if rep.Loaded != all.Rows() {
+				t.Errorf("%s: report counts %d loaded, want %d", p, rep.Loaded, all.Rows())
+			}
+			// Every row in the window is there.
+			in, err := exec.Run(context.Background(), "T | where TimeGenerated >= datetime_add('hour', -6, toscalar(T | summarize max(TimeGenerated)))", exec.Options{Tables: map[string]exec.Table{"T": tab}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.NumRows() != want {
+				t.Errorf("%s chunk %d: %d rows in the window, want %d", p, chunk, in.NumRows(), want)
+			}
+			// Time-ordered input: the tail gives the latest time up front,
+			// so little else is kept. Reversed input: rows decoded before
+			// the latest time was known stay, the rest go.
+			if p == path && tab.Rows() > want+want/10 || tab.Rows() >= all.Rows() {
+				t.Errorf("%s chunk %d: holds %d rows for %d in the window (of %d)", p, chunk, tab.Rows(), want, all.Rows())
+			}
+		}
+	}
+}

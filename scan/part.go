@@ -18,6 +18,10 @@ type part struct {
 	keys  []uint64 // key hash per decoded row (when deduplicating)
 	pass  []bool   // per decoded row: kept by the filter (nil: no filter)
 	arena strarena.Arena
+	span  Span // TimeGenerated of the decoded rows
+	// latest is the latest TimeGenerated known when the part started
+	// (Options.Latest), raised by its own rows.
+	latest int64
 
 	// Fast chunks only (generic jobs carry rep).
 	lines     int // lines in the chunk
@@ -36,6 +40,9 @@ type part struct {
 
 func newPart(cfg *config, rows int) *part {
 	p := &part{cols: make([]colData, len(cfg.out))}
+	if cfg.maxTG != nil {
+		p.latest = cfg.maxTG.Load()
+	}
 	for i, oc := range cfg.out {
 		p.cols[i] = newColData(oc.kind, rows)
 	}
@@ -49,14 +56,20 @@ func newPart(cfg *config, rows int) *part {
 // and its key hash in any case: duplicates are removed before filtering,
 // so that the first copy of an event decides, as without a filter.
 func (p *part) addRecord(cfg *config, r *activity.Record, in *interner, keyBuf *[]byte) {
+	tg := r.TimeGenerated
+	p.span.add(Span{First: tg, Last: tg, OK: true})
 	keep := cfg.filter == nil || cfg.filter.keep(r)
+	if cfg.latest > 0 {
+		p.latest = max(p.latest, tg)
+		keep = keep && tg >= p.latest-cfg.latest
+	}
 	if keep {
 		for i := range cfg.out {
 			p.cols[i].appendRecord(&cfg.out[i], r, &p.arena, in)
 		}
 		p.n++
 	}
-	if cfg.filter != nil {
+	if cfg.filter != nil || cfg.latest > 0 {
 		p.pass = append(p.pass, keep)
 	}
 	if cfg.dedupe {

@@ -32,6 +32,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"kqlhunt/activity"
 	"kqlhunt/batch"
@@ -58,6 +59,11 @@ type Options struct {
 	// NoFastPath sends every file through the generic decoder (for
 	// comparisons).
 	NoFastPath bool
+	// Latest, when positive, lets Load leave out rows whose TimeGenerated
+	// is more than Latest before the latest TimeGenerated of the input
+	// (it keeps at least every row within Latest of it). Use it with no
+	// Filter.
+	Latest time.Duration
 	// Filter, when non-nil, lets Load leave out rows no query can use: a
 	// row is kept when it satisfies every predicate of at least one of
 	// the conjunctions (predicates Load cannot decide from a column it
@@ -80,6 +86,34 @@ func Load(ctx context.Context, paths []string, cols []string, opts Options) (*ex
 	return t, rep, err
 }
 
+// Span is the range of TimeGenerated over every AzureActivity row a load
+// decoded, whether a filter kept it or not (duplicates included), in
+// datetime ticks; OK is false when there was none.
+type Span struct {
+	First, Last int64
+	OK          bool
+}
+
+func (s *Span) add(o Span) {
+	if !o.OK {
+		return
+	}
+	if !s.OK || o.First < s.First {
+		s.First = o.First
+	}
+	if !s.OK || o.Last > s.Last {
+		s.Last = o.Last
+	}
+	s.OK = true
+}
+
+// LoadSpan is Load that also returns the span of the rows decoded, which
+// with Options.Filter or Options.Latest is more than the table holds.
+func LoadSpan(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, Span, error) {
+	t, rep, st, err := load(ctx, paths, cols, opts)
+	return t, rep, st.span, err
+}
+
 // Stream reads paths as Load does but hands the rows to emit in batches,
 // in input order, as they are decoded, instead of building a table: memory
 // stays bounded by the chunks in flight and one batch, plus the
@@ -95,7 +129,8 @@ func Stream(ctx context.Context, paths []string, cols []string, opts Options, em
 type stats struct {
 	fast      int // lines decoded by the fast path
 	fallbacks int // lines handed to the generic decoder
-	filtered  int // rows Options.Filter left out
+	filtered  int // rows Options.Filter or Options.Latest left out
+	span      Span
 }
 
 func load(ctx context.Context, paths []string, cols []string, opts Options) (*exec.MemTable, *source.Report, stats, error) {
@@ -139,6 +174,9 @@ func run(ctx context.Context, paths []string, cols []string, opts Options, emit 
 				l.inputBytes += st.Size()
 			}
 		}
+	}
+	if cfg.maxTG != nil {
+		cfg.maxTG.Store(latestInTails(files, cfg.maxRec))
 	}
 	l.startBatch()
 	err = l.run(ctx, files)
@@ -596,8 +634,10 @@ func (w *worker) do(j *job) {
 	switch j.kind {
 	case jobChunk:
 		j.part = w.chunk(j.path, j.data)
+		w.publish(j.part)
 	case jobGeneric:
 		j.part = w.generic(j.path)
+		w.publish(j.part)
 	case jobTooLong:
 		p := newPart(w.cfg, 0)
 		p.lines, p.read = 1, 1
@@ -605,6 +645,20 @@ func (w *worker) do(j *job) {
 		j.part = p
 	case jobReadErr:
 		j.part = &part{err: j.err}
+	}
+}
+
+// publish raises the shared latest TimeGenerated to the latest of p, for
+// Options.Latest.
+func (w *worker) publish(p *part) {
+	if w.cfg.latest == 0 || !p.span.OK {
+		return
+	}
+	for {
+		cur := w.cfg.maxTG.Load()
+		if p.span.Last <= cur || w.cfg.maxTG.CompareAndSwap(cur, p.span.Last) {
+			return
+		}
 	}
 }
 
@@ -726,6 +780,7 @@ func (w *worker) generic(path string) *part {
 func (l *loader) merge(j *job) error {
 	p, rep, cfg := j.part, l.rep, l.cfg
 	if j.kind == jobGeneric {
+		l.stats.span.add(p.span)
 		if r := p.rep; r != nil {
 			rep.Files += r.Files
 			for k, v := range r.Formats {
@@ -773,6 +828,7 @@ func (l *loader) merge(j *job) error {
 		return p.err
 	}
 	rep.Read += p.read
+	l.stats.span.add(p.span)
 	l.stats.fast += p.fast
 	l.stats.fallbacks += p.fallbacks
 	for k, v := range p.nonAct {

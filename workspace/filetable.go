@@ -5,18 +5,41 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"kqlhunt/activity"
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
+	"kqlhunt/kql/types"
 	"kqlhunt/source"
 )
 
-// Loader reads the AzureActivity rows of paths, building only the named
-// columns (nil: all). When filter is non-nil it may leave out rows that
-// satisfy none of its conjunctions (see scan.Options.Filter); a loader that
-// ignores it is correct too.
-type Loader func(ctx context.Context, paths []string, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error)
+// LoadSpec says what a Loader reads.
+type LoadSpec struct {
+	// Columns names the columns to build (nil: all).
+	Columns []string
+	// Filter, when non-nil, allows leaving out rows that satisfy none of
+	// its conjunctions (see scan.Options.Filter).
+	Filter [][]exec.Pred
+	// Latest, when positive, allows leaving out rows more than Latest
+	// before the latest TimeGenerated (see scan.Options.Latest).
+	Latest time.Duration
+}
+
+// Loaded is what a Loader returns.
+type Loaded struct {
+	Table  *exec.MemTable
+	Report *source.Report
+	// Span is the range of TimeGenerated over every row read, whether
+	// the table keeps it or not; ok is false when no row was read.
+	First, Last time.Time
+	SpanOK      bool
+}
+
+// Loader reads the AzureActivity rows of paths as spec says. A loader that
+// ignores spec.Filter and spec.Latest (keeping every row) is correct too.
+// On error the result may still carry the input report.
+type Loader func(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error)
 
 // FileTable is AzureActivity data in files, loaded on demand with only the
 // columns and rows queries use. The first query that needs a column, or
@@ -47,8 +70,12 @@ type FileTable struct {
 	record map[string]bool // columns requested while recording
 	recRow rowSet          // rows requested while recording
 	rec    bool
-	// colsOnly makes recording note columns but not rows (every row).
-	colsOnly bool
+	// recMode says which rows recorded requests need.
+	recMode recordMode
+	recWin  Window
+	// span of the rows read by the last load.
+	first, last time.Time
+	spanOK      bool
 	// Loads counts the times the files were read.
 	loads int
 }
@@ -81,10 +108,13 @@ func (t *FileTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*b
 				t.record[c] = true
 			}
 		}
-		if t.colsOnly {
-			t.recRow = rowSet{all: true}
-		} else {
+		switch t.recMode {
+		case recordExact:
 			t.recRow = t.recRow.union(requestRows(req))
+		case recordWindow:
+			t.recRow = t.recRow.union(t.recWin.rows())
+		default:
+			t.recRow = rowSet{all: true}
 		}
 		t.mu.Unlock()
 		return nil
@@ -100,6 +130,9 @@ func (t *FileTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*b
 // ensure loads the columns cols (nil: all) and the rows rows if they are
 // not loaded yet. The caller holds t.mu.
 func (t *FileTable) ensure(ctx context.Context, cols []string, rows rowSet) (*exec.MemTable, error) {
+	if rows.latest > 0 && t.spanOK {
+		rows = rowSet{conjs: [][]exec.Pred{{timePred(">=", t.last.Add(-rows.latest))}}}
+	}
 	if t.table != nil && (t.cols == nil || covers(t.cols, cols)) && t.rows.covers(rows) {
 		return t.table, nil
 	}
@@ -121,15 +154,25 @@ func (t *FileTable) ensure(ctx context.Context, cols []string, rows rowSet) (*ex
 		sort.Strings(want)
 	}
 	t.loads++
-	tbl, rep, err := t.load(ctx, t.paths, want, rows.filter(), t.opts)
-	if rep != nil && t.OnLoad != nil {
-		t.OnLoad(rep)
+	spec := LoadSpec{Columns: want, Filter: rows.filter(), Latest: rows.latest}
+	ld, err := t.load(ctx, t.paths, spec, t.opts)
+	if ld != nil && ld.Report != nil && t.OnLoad != nil {
+		t.OnLoad(ld.Report)
 	}
 	if err != nil {
 		return nil, err
 	}
-	t.table = tbl
+	t.table = ld.Table
+	t.first, t.last, t.spanOK = ld.First, ld.Last, ld.SpanOK
+	switch {
+	case rows.latest > 0 && ld.SpanOK:
+		// Every row at or after the latest minus the window is held.
+		rows = rowSet{conjs: [][]exec.Pred{{timePred(">=", ld.Last.Add(-rows.latest))}}}
+	case rows.latest > 0:
+		rows = rowSet{all: true} // no rows at all
+	}
 	t.rows = rows
+	tbl := ld.Table
 	if want == nil {
 		t.cols = nil
 	} else {
@@ -161,12 +204,38 @@ func (t *FileTable) startRecording() {
 	t.mu.Unlock()
 }
 
-// recordColumnsOnly makes the requests recorded from now on need every
-// row (on) or only their own rows (off).
-func (t *FileTable) recordColumnsOnly(on bool) {
+// recordMode says which rows the requests recorded during a dry run need.
+type recordMode uint8
+
+const (
+	recordAll    recordMode = iota // every row
+	recordExact                    // the rows each request selects
+	recordWindow                   // the rows of a Window
+)
+
+// recordAs sets which rows the requests recorded from now on need.
+func (t *FileTable) recordAs(mode recordMode, w Window) {
 	t.mu.Lock()
-	t.colsOnly = on
+	t.recMode, t.recWin = mode, w
 	t.mu.Unlock()
+}
+
+// Span returns the range of TimeGenerated over the rows the files hold,
+// once they have been read (ok false before, or when there are none).
+func (t *FileTable) Span() (first, last time.Time, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.table == nil {
+		return time.Time{}, time.Time{}, false
+	}
+	return t.first, t.last, t.spanOK
+}
+
+// loaded reports whether the files have been read.
+func (t *FileTable) loaded() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.table != nil
 }
 
 // stopRecording ends recording and, when ok, loads every column recorded
@@ -174,7 +243,7 @@ func (t *FileTable) recordColumnsOnly(on bool) {
 func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.rec, t.colsOnly = false, false
+	t.rec, t.recMode = false, recordAll
 	if !ok {
 		return nil
 	}
@@ -189,7 +258,7 @@ func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 		}
 	}
 	rows := t.recRow
-	if !rows.all && len(rows.conjs) == 0 {
+	if !rows.all && len(rows.conjs) == 0 && rows.latest == 0 {
 		rows = rowSet{all: true} // no scan was recorded
 	}
 	_, err := t.ensure(ctx, cols, rows)
@@ -197,29 +266,38 @@ func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 }
 
 // LoadActivityColumns reads paths with the generic decoders into an
-// in-memory AzureActivity table of the named columns (nil: all).
-// It reads every row: filter is ignored.
-func LoadActivityColumns(ctx context.Context, paths []string, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error) {
-	b, err := activity.NewBuilder(cols, 0)
+// in-memory AzureActivity table of the columns spec names (nil: all). It
+// reads every row: spec.Filter and spec.Latest are ignored.
+func LoadActivityColumns(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
+	b, err := activity.NewBuilder(spec.Columns, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var batches []*batch.Batch
+	var lo, hi int64
+	ok := false
 	rep, err := source.Read(ctx, paths, opts, func(r *activity.Record) error {
+		if !ok || r.TimeGenerated < lo {
+			lo = r.TimeGenerated
+		}
+		if !ok || r.TimeGenerated > hi {
+			hi = r.TimeGenerated
+		}
+		ok = true
 		if full := b.Append(r); full != nil {
 			batches = append(batches, full)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, rep, err
+		return &Loaded{Report: rep}, err
 	}
 	if last := b.Flush(); last != nil && last.Len > 0 {
 		batches = append(batches, last)
 	}
 	t, err := exec.NewMemTable(b.Schema(), batches...)
 	if err != nil {
-		return nil, rep, fmt.Errorf("building the %s table: %w", ActivityTable, err)
+		return &Loaded{Report: rep}, fmt.Errorf("building the %s table: %w", ActivityTable, err)
 	}
-	return t, rep, nil
+	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(lo), Last: types.TimeFromTicks(hi), SpanOK: ok}, nil
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"kqlhunt/gen"
-	"kqlhunt/kql/exec"
 	"kqlhunt/kql/types"
 	"kqlhunt/scan"
 	"kqlhunt/source"
@@ -39,9 +38,9 @@ func TestFileTableLoadsOnlyUsedColumnsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var loads [][]string
-	loader := func(ctx context.Context, paths, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error) {
-		loads = append(loads, cols)
-		return LoadActivityColumns(ctx, paths, cols, filter, opts)
+	loader := func(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
+		loads = append(loads, spec.Columns)
+		return LoadActivityColumns(ctx, paths, spec, opts)
 	}
 	ws := New()
 	ws.SetTable(ActivityTable, NewFileTable([]string{p}, source.Options{}, loader))
@@ -99,9 +98,7 @@ func TestFileTableLoadsOnlyNeededRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	load := func(ctx context.Context, paths, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error) {
-		return scan.Load(ctx, paths, cols, scan.Options{Options: opts, Filter: filter})
-	}
+	load := scanLoader
 	full, _, err := LoadActivity(context.Background(), []string{p}, source.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -183,4 +180,10 @@ func resultRows(r *Result) []string {
 		}
 	}
 	return out
+}
+
+// scanLoader is the CLI's loader: the parallel scanner.
+func scanLoader(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
+	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
+	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}, err
 }

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"math"
+	"time"
 
 	"kqlhunt/activity"
 	"kqlhunt/kql/exec"
@@ -9,11 +10,46 @@ import (
 )
 
 // rowSet describes rows of the AzureActivity table: every row, or those
-// that satisfy at least one conjunction of simple predicates. The zero
-// value is no rows.
+// that satisfy at least one conjunction of simple predicates, or (as a
+// request only, before the data's span is known) those within latest of
+// the latest event. The zero value is no rows.
 type rowSet struct {
-	all   bool
-	conjs [][]exec.Pred
+	all    bool
+	conjs  [][]exec.Pred
+	latest time.Duration
+}
+
+// Window is a range of TimeGenerated that dry runs may declare as the rows
+// the runs to come will read (see Workspace.DryRunWindow).
+type Window struct {
+	// From and To bound the range (zero: open on that side).
+	From, To time.Time
+	// Latest, when positive, replaces From and To: the rows within Latest
+	// of the latest event in the data.
+	Latest time.Duration
+}
+
+// rows returns the rows of w.
+func (w Window) rows() rowSet {
+	if w.Latest > 0 {
+		return rowSet{latest: w.Latest}
+	}
+	var conj []exec.Pred
+	if !w.From.IsZero() {
+		conj = append(conj, timePred(">=", w.From))
+	}
+	if !w.To.IsZero() {
+		conj = append(conj, timePred("<=", w.To))
+	}
+	if len(conj) == 0 {
+		return rowSet{all: true}
+	}
+	return rowSet{conjs: [][]exec.Pred{conj}}
+}
+
+// timePred is TimeGenerated op t.
+func timePred(op string, t time.Time) exec.Pred {
+	return exec.Pred{Column: "TimeGenerated", Op: op, Value: types.NewDateTime(types.TicksFromTime(t))}
 }
 
 // requestRows returns the rows a scan request selects, keeping only the
@@ -63,6 +99,12 @@ func (s rowSet) union(o rowSet) rowSet {
 	if s.all || o.all {
 		return rowSet{all: true}
 	}
+	if s.latest > 0 || o.latest > 0 {
+		if len(s.conjs)+len(o.conjs) > 0 {
+			return rowSet{all: true} // windows of both kinds: keep it simple
+		}
+		return rowSet{latest: max(s.latest, o.latest)}
+	}
 	out := rowSet{conjs: append([][]exec.Pred(nil), s.conjs...)}
 	for _, c := range o.conjs {
 		if !out.coversConj(c) {
@@ -77,7 +119,7 @@ func (s rowSet) covers(o rowSet) bool {
 	if s.all {
 		return true
 	}
-	if o.all {
+	if o.all || o.latest > 0 || s.latest > 0 {
 		return false
 	}
 	for _, c := range o.conjs {
@@ -103,7 +145,7 @@ func (s rowSet) coversConj(c []exec.Pred) bool {
 
 // filter returns s as a loader filter (nil: every row).
 func (s rowSet) filter() [][]exec.Pred {
-	if s.all {
+	if s.all || s.latest > 0 {
 		return nil
 	}
 	if len(s.conjs) == 0 {

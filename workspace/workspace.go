@@ -73,12 +73,30 @@ func (w *Workspace) SetTable(name string, t exec.Table) {
 // LoadActivity reads Azure activity logs from paths (files, directories or
 // globs, in any supported shape) into an in-memory AzureActivity table.
 func LoadActivity(ctx context.Context, paths []string, opts source.Options) (*exec.MemTable, *source.Report, error) {
-	return LoadActivityColumns(ctx, paths, nil, nil, opts)
+	ld, err := LoadActivityColumns(ctx, paths, LoadSpec{}, opts)
+	if ld == nil {
+		return nil, nil, err
+	}
+	return ld.Table, ld.Report, err
 }
 
 // Span returns the earliest and latest TimeGenerated in table t, and false
-// when it holds no rows with a time.
+// when it holds no rows with a time. A table backed by files that have
+// been read answers from what the read saw, including rows it did not
+// keep.
 func Span(ctx context.Context, t exec.Table) (first, last time.Time, ok bool, err error) {
+	inner := t
+	for {
+		u, isWrapper := inner.(interface{ unwrap() exec.Table })
+		if !isWrapper {
+			break
+		}
+		inner = u.unwrap()
+	}
+	if ft, isFile := inner.(*FileTable); isFile && ft.loaded() {
+		first, last, ok = ft.Span()
+		return first, last, ok, nil
+	}
 	var lo, hi int64
 	err = t.Scan(ctx, exec.ScanRequest{Columns: []string{"TimeGenerated"}}, func(b *batch.Batch) error {
 		c := b.Cols[0]
@@ -128,7 +146,7 @@ func (w *Workspace) Query(ctx context.Context, name, src string, now time.Time) 
 
 // run executes src, first preparing tables backed by files.
 func (w *Workspace) run(ctx context.Context, src string, opts exec.Options) (*exec.Result, error) {
-	if err := PrepareAll(ctx, []DryRunSpec{{opts: opts, query: src}}); err != nil {
+	if err := PrepareAll(ctx, []DryRunSpec{{opts: opts, query: src, mode: recordExact}}); err != nil {
 		return nil, err
 	}
 	return exec.Run(ctx, src, opts)
@@ -150,16 +168,25 @@ func (w *Workspace) Prepare(ctx context.Context, queries []string) error {
 // times and over other time scopes, so every row is loaded.
 func (w *Workspace) DryRun(query string) DryRunSpec {
 	now := time.Now().UTC()
-	return DryRunSpec{opts: w.options(now, &exec.TimeScope{Column: "TimeGenerated", From: now.Add(-24 * time.Hour), To: now}), query: query, colsOnly: true}
+	return DryRunSpec{opts: w.options(now, &exec.TimeScope{Column: "TimeGenerated", From: now.Add(-24 * time.Hour), To: now}), query: query, mode: recordAll}
 }
 
-// DryRunSpec is a query to run over no rows to learn the columns (and,
-// when the run is exactly the one to come, the rows) it needs; see
-// PrepareAll.
+// DryRunWindow is DryRun for runs that read only the rows of w (a hunt at
+// a known time, or at the latest event, reads only its rules' lookback):
+// the preparation loads those rows only.
+func (w *Workspace) DryRunWindow(query string, win Window) DryRunSpec {
+	s := w.DryRun(query)
+	s.mode, s.win = recordWindow, win
+	return s
+}
+
+// DryRunSpec is a query to run over no rows to learn the columns (and the
+// rows) it needs; see PrepareAll.
 type DryRunSpec struct {
-	opts     exec.Options
-	query    string
-	colsOnly bool
+	opts  exec.Options
+	query string
+	mode  recordMode
+	win   Window
 }
 
 // PrepareAll learns, from a dry run of each query over no rows, which
@@ -193,7 +220,7 @@ func PrepareAll(ctx context.Context, runs []DryRunSpec) error {
 	var dryErr error
 	for _, r := range runs {
 		for _, ft := range fts {
-			ft.recordColumnsOnly(r.colsOnly)
+			ft.recordAs(r.mode, r.win)
 		}
 		if _, err := exec.Run(ctx, r.query, r.opts); err != nil && dryErr == nil {
 			dryErr = err

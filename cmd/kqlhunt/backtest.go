@@ -9,6 +9,7 @@ import (
 
 	"kqlhunt/alert"
 	"kqlhunt/hunt"
+	"kqlhunt/workspace"
 )
 
 func newBacktestCmd(a *app) *cobra.Command {
@@ -29,24 +30,27 @@ over time. --html FILE writes the same as a self-contained page.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := f.setup(cmd.Context(), a)
-			if err != nil {
-				return err
-			}
-			first, last, ok := hunt.DataSpan(cmd.Context(), cfg.Workspace)
 			var start, end time.Time
 			if from != "" {
 				if start, err = parseInstant("from", from); err != nil {
 					return withStatus(exitUsage, err)
 				}
-			} else if ok {
-				start = first
 			}
 			if to != "" {
 				if end, err = parseInstant("to", to); err != nil {
 					return withStatus(exitUsage, err)
 				}
-			} else if ok {
+			}
+			// Only the rows the schedule's windows cover are loaded.
+			cfg, err := f.setup(cmd.Context(), a, func(cfg *hunt.Config) workspace.Window { return hunt.BacktestRows(cfg, start, end) })
+			if err != nil {
+				return err
+			}
+			first, last, ok := hunt.DataSpan(cmd.Context(), cfg.Workspace)
+			if start.IsZero() && ok {
+				start = first
+			}
+			if end.IsZero() && ok {
 				end = last
 			}
 			if start.IsZero() || end.IsZero() {

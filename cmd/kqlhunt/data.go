@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"kqlhunt/kql/exec"
+	"kqlhunt/kql/types"
 	"kqlhunt/scan"
 	"kqlhunt/source"
 	"kqlhunt/workspace"
@@ -100,6 +100,10 @@ func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) e
 // fastLoad reads activity logs with the parallel column scanner, which
 // decodes only the requested columns of NDJSON rows (and builds only the
 // rows filter keeps) and hands every other shape to the generic decoders.
-func fastLoad(ctx context.Context, paths, cols []string, filter [][]exec.Pred, opts source.Options) (*exec.MemTable, *source.Report, error) {
-	return scan.Load(ctx, paths, cols, scan.Options{Options: opts, Filter: filter})
+func fastLoad(ctx context.Context, paths []string, spec workspace.LoadSpec, opts source.Options) (*workspace.Loaded, error) {
+	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
+	return &workspace.Loaded{
+		Table: t, Report: rep,
+		First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK,
+	}, err
 }

@@ -92,8 +92,9 @@ func (f *runFlags) loadRules(a *app) ([]*rule.Rule, error) {
 	return out, nil
 }
 
-// setup loads data, rules, watchlists and exclusions.
-func (f *runFlags) setup(ctx context.Context, a *app) (*hunt.Config, error) {
+// setup loads rules, watchlists and exclusions, and the data the runs will
+// read: rows (nil: every row) says which rows that is, from the rules.
+func (f *runFlags) setup(ctx context.Context, a *app, rows func(*hunt.Config) workspace.Window) (*hunt.Config, error) {
 	if f.data.empty() {
 		return nil, withStatus(exitUsage, fmt.Errorf("no data: give --data PATH (or --store DIR)"))
 	}
@@ -150,7 +151,11 @@ func (f *runFlags) setup(ctx context.Context, a *app) (*hunt.Config, error) {
 		}
 		cfg.Tuning = set
 	}
-	if err := hunt.Prepare(ctx, cfg); err != nil {
+	var win workspace.Window
+	if rows != nil {
+		win = rows(cfg)
+	}
+	if err := hunt.Prepare(ctx, cfg, win); err != nil {
 		return nil, reportPrepareError(a, err)
 	}
 	return cfg, nil
@@ -328,16 +333,19 @@ and raise one alert per result row. Without --rules the bundled rules run.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := f.setup(cmd.Context(), a)
-			if err != nil {
-				return err
-			}
 			var t time.Time
 			if at != "" {
 				if t, err = parseInstant("at", at); err != nil {
 					return withStatus(exitUsage, err)
 				}
-			} else {
+			}
+			// Only the rules' lookback before t (or before the latest
+			// event) is loaded.
+			cfg, err := f.setup(cmd.Context(), a, func(cfg *hunt.Config) workspace.Window { return hunt.OnceRows(cfg, t) })
+			if err != nil {
+				return err
+			}
+			if t.IsZero() {
 				last, ok := hunt.LatestEvent(cmd.Context(), cfg.Workspace)
 				if !ok {
 					return withStatus(exitError, fmt.Errorf("the data holds no events with a TimeGenerated; give --at"))

@@ -38,7 +38,7 @@ draft exclusions with an expiry set. It never applies them on its own:
 review the drafts, fill in reason and owner, and pass them with --exclusions.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.setup(cmd.Context(), a)
+			cfg, err := f.setup(cmd.Context(), a, nil)
 			if err != nil {
 				return err
 			}
