@@ -2,11 +2,11 @@ package scan
 
 import (
 	"fmt"
-	"math"
-	"sync/atomic"
 	"hash/maphash"
+	"math"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"kqlhunt/activity"
 	"kqlhunt/batch"
