@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -503,6 +504,23 @@ func PlantedSessions(opts Options) []Session {
 	s, _ := plan(o, newWorld(o))
 	sort.SliceStable(s, func(i, j int) bool { return s[i].ListKeys.Before(s[j].ListKeys) })
 	return s
+}
+
+// WriteFile writes opts.Rows AzureActivity rows to a new file at path, as
+// WriteNDJSON does.
+func WriteFile(ctx context.Context, path string, opts Options) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := WriteNDJSON(ctx, f, opts); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
 
 // WriteNDJSON writes opts.Rows AzureActivity rows to w, one JSON object per

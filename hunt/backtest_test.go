@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -35,14 +34,7 @@ func weekWorkspace(t *testing.T) *workspace.Workspace {
 func weekFile(t *testing.T, opts gen.Options) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "week.ndjson")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gen.WriteNDJSON(context.Background(), f, opts); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := gen.WriteFile(context.Background(), path, opts); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -88,16 +88,7 @@ func rowsLoaded(t *FileTable) int {
 // use, gives the same results as a table holding every row, and reloads
 // only when a later query needs rows it does not provably hold.
 func TestFileTableLoadsOnlyNeededRows(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "gen.ndjson")
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gen.WriteNDJSON(context.Background(), f, gen.Options{Rows: 6000, Seed: 5, CloudShellSessions: 12}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	p := genFile(t, t.TempDir(), gen.Options{Rows: 6000, Seed: 5, CloudShellSessions: 12})
 	load := scanLoader
 	full, _, err := LoadActivity(context.Background(), []string{p}, source.Options{})
 	if err != nil {
@@ -186,4 +177,14 @@ func resultRows(r *Result) []string {
 func scanLoader(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
 	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
 	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}, err
+}
+
+// genFile writes generated rows to dir/gen.ndjson and returns its path.
+func genFile(t *testing.T, dir string, opts gen.Options) string {
+	t.Helper()
+	p := filepath.Join(dir, "gen.ndjson")
+	if err := gen.WriteFile(context.Background(), p, opts); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

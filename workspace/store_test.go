@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -16,15 +15,7 @@ import (
 // (and the time scope) and gives the same answers as an in-memory table.
 func TestStoreTableTimePredicates(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, "gen.ndjson")
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gen.WriteNDJSON(context.Background(), f, gen.Options{Rows: 5000, Seed: 9, CloudShellSessions: 6}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	p := genFile(t, dir, gen.Options{Rows: 5000, Seed: 9, CloudShellSessions: 6})
 	storeDir := filepath.Join(dir, "store")
 	if _, err := Ingest(context.Background(), storeDir, []string{p}, source.Options{}); err != nil {
 		t.Fatal(err)
