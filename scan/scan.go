@@ -548,7 +548,7 @@ func (p *producer) mapped(path string, m *mapping, bom int) (ok bool) {
 	for first := true; pos < len(data) || first; first = false {
 		// Keep the next few chunks being read from disk while these are
 		// decoded.
-		if ahead := pos + (p.cfg.workers+2)*p.cfg.chunk; ahead > prefetched {
+		if ahead := pos + max((p.cfg.workers+2)*p.cfg.chunk, prefetchBytes); ahead > prefetched {
 			prefetch(data, max(prefetched, pos), ahead)
 			prefetched = ahead
 		}
@@ -933,3 +933,7 @@ func (l *loader) flush() error {
 	l.curN = 0
 	return l.emit(b)
 }
+
+// prefetchBytes is the least a mapped file is read ahead of the chunk
+// being cut.
+const prefetchBytes = 128 << 20
