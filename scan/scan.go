@@ -71,9 +71,7 @@ type Options struct {
 	// report counts rows as it does without a filter.
 	Filter [][]exec.Pred
 
-	noMmap   bool // read files instead of mapping them (tests)
-	direct   bool // read files with direct I/O whatever their size (tests)
-	noDirect bool // never use direct I/O (comparisons)
+	noMmap bool // read files instead of mapping them (tests)
 }
 
 // Load reads the AzureActivity rows of paths (files, directories and globs,
@@ -448,34 +446,20 @@ func (p *producer) file(path string) bool {
 	if !ok {
 		return generic()
 	}
-	var src io.Reader = f
-	direct := false
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		// A file too large to stay in the page cache is read around it.
-		huge := st.Size() > physicalMemory()/2
-		if huge && !p.cfg.opts.noDirect || p.cfg.opts.direct {
-			if dr := openDirect(path, bom); dr != nil {
-				defer dr.Close()
-				src, direct = dr, true
-			}
-		}
-		if !direct && !p.cfg.opts.noMmap {
-			if data := mapFile(f, st.Size()); data != nil {
-				owned = false
-				return p.mapped(path, &mapping{data: data, file: f, evict: huge}, bom)
-			}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !p.cfg.opts.noMmap {
+		if data := mapFile(f, st.Size()); data != nil {
+			owned = false
+			return p.mapped(path, &mapping{data: data, file: f, evict: st.Size() > physicalMemory()/2}, bom)
 		}
 	}
-	if !direct {
-		if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
-			return generic()
-		}
+	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
+		return generic()
 	}
 	buf := p.getBuf()
 	if buf == nil {
 		return false
 	}
-	buf, eof, rerr := fill(src, buf)
+	buf, eof, rerr := fill(f, buf)
 	first := true
 	for {
 		cut := len(buf)
@@ -484,7 +468,7 @@ func (p *producer) file(path string) bool {
 			if cut == 0 {
 				// One line fills the buffer.
 				if len(buf) > p.cfg.maxRec+2 {
-					n, carry, e, err := discardLine(src, len(buf), p.cfg.chunk)
+					n, carry, e, err := discardLine(f, len(buf), p.cfg.chunk)
 					p.release(buf)
 					if !p.send(&job{kind: jobTooLong, path: path, first: first, tooLong: n}) {
 						return false
@@ -505,14 +489,14 @@ func (p *producer) file(path string) bool {
 					}
 					buf, eof = append(buf, carry...), e
 					if !eof {
-						buf, eof, rerr = fill(src, buf)
+						buf, eof, rerr = fill(f, buf)
 					}
 					continue
 				}
 				bigger := make([]byte, len(buf), 2*cap(buf))
 				copy(bigger, buf)
 				p.release(buf)
-				buf, eof, rerr = fill(src, bigger)
+				buf, eof, rerr = fill(f, bigger)
 				continue
 			}
 		}
@@ -542,7 +526,7 @@ func (p *producer) file(path string) bool {
 		if eof {
 			return true
 		}
-		buf, eof, rerr = fill(src, next)
+		buf, eof, rerr = fill(f, next)
 	}
 }
 
