@@ -85,15 +85,7 @@ func LoadActivity(ctx context.Context, paths []string, opts source.Options) (*ex
 // been read answers from what the read saw, including rows it did not
 // keep.
 func Span(ctx context.Context, t exec.Table) (first, last time.Time, ok bool, err error) {
-	inner := t
-	for {
-		u, isWrapper := inner.(interface{ unwrap() exec.Table })
-		if !isWrapper {
-			break
-		}
-		inner = u.unwrap()
-	}
-	if ft, isFile := inner.(*FileTable); isFile && ft.loaded() {
+	if ft, isFile := fileTable(t); isFile && ft.loaded() {
 		first, last, ok = ft.Span()
 		return first, last, ok, nil
 	}
@@ -189,23 +181,31 @@ type DryRunSpec struct {
 	win   Window
 }
 
+// fileTable returns the table backed by files behind t (through input
+// filters), if there is one.
+func fileTable(t exec.Table) (*FileTable, bool) {
+	for {
+		u, ok := t.(interface{ unwrap() exec.Table })
+		if !ok {
+			break
+		}
+		t = u.unwrap()
+	}
+	ft, ok := t.(*FileTable)
+	return ft, ok
+}
+
 // PrepareAll learns, from a dry run of each query over no rows, which
 // columns (and rows) the queries need from tables backed by files, and
-// loads them in one pass. Tables that already hold those columns are not read again. A
-// query that fails to parse or check fails the preparation.
+// loads them in one pass. Tables that already hold those columns and rows
+// are not read again. A query that fails to parse or check fails the
+// preparation.
 func PrepareAll(ctx context.Context, runs []DryRunSpec) error {
 	seen := map[*FileTable]bool{}
 	var fts []*FileTable
 	for _, r := range runs {
 		for _, t := range r.opts.Tables {
-			for {
-				u, ok := t.(interface{ unwrap() exec.Table })
-				if !ok {
-					break
-				}
-				t = u.unwrap()
-			}
-			if ft, ok := t.(*FileTable); ok && !seen[ft] {
+			if ft, ok := fileTable(t); ok && !seen[ft] {
 				seen[ft] = true
 				fts = append(fts, ft)
 			}
