@@ -65,6 +65,21 @@ func activityArgs(p *planner, op *syntax.EvaluateOp, in Node, nConst int) (*acti
 }
 
 // ticksArg returns a datetime or timespan constant as ticks.
+// ticksArgs reads consts[i], named names[i], as ticks for every name; the
+// arguments at positions posFrom up to (not including) posTo must be
+// positive.
+func ticksArgs(p *planner, op *syntax.EvaluateOp, consts []types.Value, names []string, posFrom, posTo int) ([]int64, error) {
+	v := make([]int64, len(names))
+	for i, what := range names {
+		x, err := ticksArg(p, op, consts[i], what, i >= posFrom && i < posTo)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = x
+	}
+	return v, nil
+}
+
 func ticksArg(p *planner, op *syntax.EvaluateOp, v types.Value, what string, positive bool) (int64, error) {
 	switch v.Type {
 	case types.DateTime, types.TimeSpan, types.Long, types.Int:
@@ -273,13 +288,9 @@ func planActiveUsersCount(p *planner, op *syntax.EvaluateOp, in Node) (Node, err
 	if err != nil {
 		return nil, err
 	}
-	var v [6]int64
-	for i, what := range []string{"Start", "End", "LookbackWindow", "Period", "ActivePeriodsCount", "Bin"} {
-		x, err := ticksArg(p, op, a.consts[i], what, i >= 2)
-		if err != nil {
-			return nil, err
-		}
-		v[i] = x
+	v, err := ticksArgs(p, op, a.consts, []string{"Start", "End", "LookbackWindow", "Period", "ActivePeriodsCount", "Bin"}, 2, 6)
+	if err != nil {
+		return nil, err
 	}
 	start, end, look, period, need, bin := v[0], v[1], v[2], v[3], v[4], v[5]
 	s := activitySchema(in.Schema(), a, types.DateTime, batch.Field{Name: "dcount", Type: types.Long})
@@ -498,13 +509,9 @@ func planSlidingWindowCounts(p *planner, op *syntax.EvaluateOp, in Node) (Node, 
 	if err != nil {
 		return nil, err
 	}
-	var v [4]int64
-	for i, what := range []string{"Start", "End", "LookbackWindow", "Bin"} {
-		x, err := ticksArg(p, op, a.consts[i], what, i >= 2)
-		if err != nil {
-			return nil, err
-		}
-		v[i] = x
+	v, err := ticksArgs(p, op, a.consts, []string{"Start", "End", "LookbackWindow", "Bin"}, 2, 4)
+	if err != nil {
+		return nil, err
 	}
 	start, end, look, bin := v[0], v[1], v[2], v[3]
 	s := activitySchema(in.Schema(), a, types.DateTime, batch.Field{Name: "Count", Type: types.Long}, batch.Field{Name: "dcount", Type: types.Long})
@@ -795,13 +802,9 @@ func planNewActivityMetrics(p *planner, op *syntax.EvaluateOp, in Node) (Node, e
 	if err != nil {
 		return nil, err
 	}
-	var v [4]int64
-	for i, what := range []string{"Start", "End", "Window", "Cohort"}[:nConst] {
-		x, err := ticksArg(p, op, a.consts[i], what, i == 2)
-		if err != nil {
-			return nil, err
-		}
-		v[i] = x
+	v, err := ticksArgs(p, op, a.consts, []string{"Start", "End", "Window", "Cohort"}[:nConst], 2, 3)
+	if err != nil {
+		return nil, err
 	}
 	start, end, window := v[0], v[1], v[2]
 	idName := check.ExprName(call.Args[0])
