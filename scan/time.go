@@ -1,9 +1,11 @@
 package scan
 
+import "kqlhunt/kql/types"
+
 // Ticks (100 ns) per unit of time.
 const (
-	ticksPerSecond = 10_000_000
-	ticksPerDay    = 86400 * ticksPerSecond
+	ticksPerSecond = types.TicksPerSecond
+	ticksPerDay    = types.TicksPerDay
 )
 
 // parseISOFast parses the one datetime form exports use,
@@ -54,39 +56,9 @@ func parseISOFast(b []byte) (int64, bool) {
 	if i != len(b)-1 {
 		return 0, false
 	}
-	if mo < 1 || mo > 12 || dd < 1 || dd > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59 {
+	if mo < 1 || mo > 12 || dd < 1 || int64(dd) > types.DaysInMonth(int64(y), int64(mo)) || h > 23 || mi > 59 || sec > 59 {
 		return 0, false
 	}
-	days := daysFromCivil(int64(y), int64(mo), int64(dd))
+	days := types.DaysFromCivil(int64(y), int64(mo), int64(dd))
 	return days*ticksPerDay + int64(h*3600+mi*60+sec)*ticksPerSecond + fr, true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian
-// date (years 0–9999 here, so no negative-era correction is needed).
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 {
-		era = (y - 399) / 400
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
 }
