@@ -61,7 +61,7 @@ func (r *Record) SetText(col int, text string, parseDynamic bool) error {
 		r.setTime(d.name, t)
 	case d.typ == types.Dynamic:
 		if parseDynamic {
-			r.setDyn(d.name, ParseDynamicText(text))
+			r.SetDynamic(d.name, ParseDynamicText(text))
 		}
 	}
 	return nil
@@ -89,14 +89,14 @@ func (r *Record) SetJSON(col int, raw []byte, parseDynamic bool) error {
 			return nil
 		}
 		if jsonx.IsString(raw) {
-			r.setDyn(d.name, ParseDynamicText(jsonx.Text(raw)))
+			r.SetDynamic(d.name, ParseDynamicText(jsonx.Text(raw)))
 			return nil
 		}
 		v, err := types.ParseDynamic(string(raw))
 		if err != nil {
 			return fmt.Errorf("%s: %w", d.name, err)
 		}
-		r.setDyn(d.name, v)
+		r.SetDynamic(d.name, v)
 	}
 	return nil
 }
@@ -109,7 +109,9 @@ func (r *Record) setTime(name string, t int64) {
 	r.EventSubmissionTimestamp, r.HasEventSubmission = t, true
 }
 
-func (r *Record) setDyn(name string, v any) {
+// SetDynamic sets the dynamic column name (Authorization_d, Claims_d or
+// Properties_d) to v; other names are ignored.
+func (r *Record) SetDynamic(name string, v any) {
 	switch name {
 	case "Authorization_d":
 		r.AuthorizationD = v

@@ -133,7 +133,7 @@ func newConfig(cols []string, opts Options) (*config, error) {
 				return nil, fmt.Errorf("scan: column %s: %w", c.names[i], err)
 			}
 		case ckDyn:
-			setDyn(&c.template, c.names[i], dynSentinel)
+			c.template.SetDynamic(c.names[i], dynSentinel)
 		}
 	}
 	if c.dyn {
@@ -180,15 +180,4 @@ func newConfig(cols []string, opts Options) (*config, error) {
 	c.lineOpts.Workers = 1
 	c.lineOpts.MaxExamples = 2
 	return c, nil
-}
-
-func setDyn(r *activity.Record, name string, v any) {
-	switch name {
-	case "Authorization_d":
-		r.AuthorizationD = v
-	case "Claims_d":
-		r.ClaimsD = v
-	case "Properties_d":
-		r.PropertiesD = v
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
 	"kqlhunt/kql/types"
+	"kqlhunt/source"
 )
 
 // rowFilter decides, from a decoded record, whether a row can matter to
@@ -151,7 +152,7 @@ func latestInTails(files []string, maxRec int) int64 {
 			} else {
 				data = nil
 			}
-			body := trimEOL(line)
+			body := source.TrimEOL(line)
 			if isBlank(body) || len(body) > maxRec {
 				continue
 			}

@@ -54,7 +54,7 @@ func FuzzScanLine(f *testing.F) {
 			t.Fatal(err)
 		}
 		d := newLineDecoder(cfg)
-		body := trimEOL([]byte(line))
+		body := source.TrimEOL([]byte(line))
 		if isBlank(body) {
 			return
 		}

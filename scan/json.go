@@ -172,17 +172,6 @@ func skipLit(b []byte, i int, lit string) int {
 	return i + len(lit)
 }
 
-// trimEOL drops one trailing "\n" and then one "\r".
-func trimEOL(b []byte) []byte {
-	if k := len(b); k > 0 && b[k-1] == '\n' {
-		b = b[:k-1]
-	}
-	if k := len(b); k > 0 && b[k-1] == '\r' {
-		b = b[:k-1]
-	}
-	return b
-}
-
 func isBlank(b []byte) bool {
 	for _, c := range b {
 		if !isWS(c) {

@@ -681,7 +681,7 @@ func (w *worker) chunk(path string, data []byte) *part {
 		}
 		off += len(raw)
 		line++
-		body := trimEOL(raw)
+		body := source.TrimEOL(raw)
 		if len(body) > cfg.maxRec {
 			p.read++
 			p.skip(tooLong(path, line, len(raw), cfg.maxRec), cfg.maxEx)

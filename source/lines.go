@@ -28,7 +28,7 @@ func (l *lineReader) next() (line []byte, n int, tooLong bool, err error) {
 		if n == 0 && e == nil {
 			// Fast path: the whole line is in the reader's buffer.
 			l.line++
-			line = trimEOL(chunk)
+			line = TrimEOL(chunk)
 			if len(line) > l.max {
 				return nil, len(chunk), true, nil
 			}
@@ -56,7 +56,7 @@ func (l *lineReader) next() (line []byte, n int, tooLong bool, err error) {
 		if tooLong {
 			return nil, n, true, nil
 		}
-		line = trimEOL(l.buf)
+		line = TrimEOL(l.buf)
 		if len(line) > l.max {
 			return nil, n, true, nil
 		}
@@ -64,7 +64,9 @@ func (l *lineReader) next() (line []byte, n int, tooLong bool, err error) {
 	}
 }
 
-func trimEOL(b []byte) []byte {
+// TrimEOL drops one trailing "\n" and then one "\r": the end of a line as
+// the line readers see it.
+func TrimEOL(b []byte) []byte {
 	if k := len(b); k > 0 && b[k-1] == '\n' {
 		b = b[:k-1]
 	}
