@@ -76,8 +76,6 @@ type FileTable struct {
 	// span of the rows read by the last load.
 	first, last time.Time
 	spanOK      bool
-	// Loads counts the times the files were read.
-	loads int
 }
 
 // NewFileTable returns a table over paths read with load (nil: the generic
@@ -153,7 +151,6 @@ func (t *FileTable) ensure(ctx context.Context, cols []string, rows rowSet) (*ex
 		}
 		sort.Strings(want)
 	}
-	t.loads++
 	spec := LoadSpec{Columns: want, Filter: rows.filter(), Latest: rows.latest}
 	ld, err := t.load(ctx, t.paths, spec, t.opts)
 	if ld != nil && ld.Report != nil && t.OnLoad != nil {
