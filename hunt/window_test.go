@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"kqlhunt/gen"
-	"kqlhunt/kql/types"
 	"kqlhunt/rule"
-	"kqlhunt/scan"
 	"kqlhunt/source"
 	"kqlhunt/workspace"
 )
@@ -34,12 +32,12 @@ func TestWindowedLoading(t *testing.T) {
 	fileWorkspace := func() (*workspace.Workspace, *counters) {
 		c := &counters{}
 		load := func(ctx context.Context, paths []string, spec workspace.LoadSpec, o source.Options) (*workspace.Loaded, error) {
-			tab, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: o, Filter: spec.Filter, Latest: spec.Latest})
+			ld, err := workspace.ScanLoader(ctx, paths, spec, o)
 			c.loads++
-			if tab != nil {
-				c.held = tab.Rows()
+			if ld.Table != nil {
+				c.held = ld.Table.Rows()
 			}
-			return &workspace.Loaded{Table: tab, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}, err
+			return ld, err
 		}
 		ws := workspace.New()
 		ws.SetTable(workspace.ActivityTable, workspace.NewFileTable([]string{path}, source.Options{}, load))

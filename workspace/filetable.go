@@ -11,6 +11,7 @@ import (
 	"kqlhunt/batch"
 	"kqlhunt/kql/exec"
 	"kqlhunt/kql/types"
+	"kqlhunt/scan"
 	"kqlhunt/source"
 )
 
@@ -260,6 +261,15 @@ func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 	}
 	_, err := t.ensure(ctx, cols, rows)
 	return err
+}
+
+// ScanLoader reads activity logs with the parallel column scanner (package
+// scan), which decodes only the requested columns of NDJSON rows, builds
+// only the rows spec lets it keep, and hands every other shape to the
+// generic decoders.
+func ScanLoader(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
+	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
+	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}, err
 }
 
 // LoadActivityColumns reads paths with the generic decoders into an

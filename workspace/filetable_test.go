@@ -11,7 +11,6 @@ import (
 
 	"kqlhunt/gen"
 	"kqlhunt/kql/types"
-	"kqlhunt/scan"
 	"kqlhunt/source"
 )
 
@@ -89,7 +88,7 @@ func rowsLoaded(t *FileTable) int {
 // only when a later query needs rows it does not provably hold.
 func TestFileTableLoadsOnlyNeededRows(t *testing.T) {
 	p := genFile(t, t.TempDir(), gen.Options{Rows: 6000, Seed: 5, CloudShellSessions: 12})
-	load := scanLoader
+	load := ScanLoader
 	full, _, err := LoadActivity(context.Background(), []string{p}, source.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -173,12 +172,6 @@ func resultRows(r *Result) []string {
 		}
 	}
 	return out
-}
-
-// scanLoader is the CLI's loader: the parallel scanner.
-func scanLoader(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
-	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
-	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}, err
 }
 
 // genFile writes generated rows to dir/gen.ndjson and returns its path.

@@ -7,8 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"kqlhunt/kql/types"
-	"kqlhunt/scan"
 	"kqlhunt/source"
 	"kqlhunt/workspace"
 )
@@ -66,7 +64,7 @@ func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) e
 		if _, err := source.Expand(d.data); err != nil {
 			return withStatus(exitUsage, err)
 		}
-		t := workspace.NewFileTable(d.data, d.sourceOptions(), fastLoad)
+		t := workspace.NewFileTable(d.data, d.sourceOptions(), workspace.ScanLoader)
 		printed := false
 		t.OnLoad = func(rep *source.Report) {
 			if !d.quiet && !printed {
@@ -95,15 +93,4 @@ func (d *dataFlags) load(ctx context.Context, a *app, ws *workspace.Workspace) e
 		ws.SetTable(name, t)
 	}
 	return nil
-}
-
-// fastLoad reads activity logs with the parallel column scanner, which
-// decodes only the requested columns of NDJSON rows (and builds only the
-// rows filter keeps) and hands every other shape to the generic decoders.
-func fastLoad(ctx context.Context, paths []string, spec workspace.LoadSpec, opts source.Options) (*workspace.Loaded, error) {
-	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
-	return &workspace.Loaded{
-		Table: t, Report: rep,
-		First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK,
-	}, err
 }
