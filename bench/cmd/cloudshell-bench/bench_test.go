@@ -104,24 +104,8 @@ func TestParseResultFormats(t *testing.T) {
 // generated data and compares it with the Go evaluator.
 func TestDuckDBMatchesReference(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "data.ndjson")
-	var buf bytes.Buffer
 	opts := gen.Options{Rows: 8000, Seed: 11, CloudShellSessions: 25}
-	if err := gen.WriteNDJSON(context.Background(), &buf, opts); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	now := gen.DefaultStart.Add(gen.DefaultSpan)
-	refRows, err := referenceRule(bytes.NewReader(buf.Bytes()), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := resultOf(refRows)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, now, ref := generatedWithReference(t, dir, opts)
 	if len(ref.Rows) == 0 {
 		t.Fatal("no Cloud Shell session in the last day")
 	}
@@ -219,23 +203,7 @@ func TestFlagErrors(t *testing.T) {
 // gives the reference answer: the store's files are valid, typed Parquet.
 func TestDuckDBReadsStore(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "data.ndjson")
-	var buf bytes.Buffer
-	if err := gen.WriteNDJSON(context.Background(), &buf, gen.Options{Rows: 6000, Seed: 12, CloudShellSessions: 15}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	now := gen.DefaultStart.Add(gen.DefaultSpan)
-	refRows, err := referenceRule(bytes.NewReader(buf.Bytes()), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := resultOf(refRows)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, now, ref := generatedWithReference(t, dir, gen.Options{Rows: 6000, Seed: 12, CloudShellSessions: 15})
 	storeDir := filepath.Join(dir, "store")
 	if _, err := workspace.Ingest(context.Background(), storeDir, []string{path}, source.Options{}); err != nil {
 		t.Fatal(err)
@@ -254,4 +222,29 @@ func TestDuckDBReadsStore(t *testing.T) {
 	if d := Diff("duckdb-parquet", duck, "reference", ref); d != "" {
 		t.Fatal(d)
 	}
+}
+
+// generatedWithReference writes generated rows to dir/data.ndjson and
+// returns its path, the instant ago() refers to, and the Go reference
+// evaluator's result on them.
+func generatedWithReference(t *testing.T, dir string, opts gen.Options) (string, time.Time, Result) {
+	t.Helper()
+	path := filepath.Join(dir, "data.ndjson")
+	var buf bytes.Buffer
+	if err := gen.WriteNDJSON(context.Background(), &buf, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	now := gen.DefaultStart.Add(gen.DefaultSpan)
+	refRows, err := referenceRule(bytes.NewReader(buf.Bytes()), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := resultOf(refRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, now, ref
 }
