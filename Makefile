@@ -41,11 +41,13 @@ lint: fmt-check vet staticcheck
 # benchmark harness at a small size (correctness only).
 test: lint unit bench-smoke
 
-# The DuckDB benchmark harness (its own module, cgo) at 20,000 rows:
-# results of kqlhunt and DuckDB must agree; no timing is asserted.
+# The DuckDB benchmark harness (its own module, cgo) at 20,000 rows, and its
+# growth mode at 2,000 and 20,000: results of kqlhunt and DuckDB must agree;
+# no timing is asserted.
 bench-smoke: build
 	cd bench && $(GO) test -count=1 ./...
-	work=$$(mktemp -d) && cd bench && $(GO) run ./cmd/cloudshell-bench --small --kqlhunt $(CURDIR)/$(BIN) --work $$work; \
+	work=$$(mktemp -d) && cd bench && $(GO) run ./cmd/cloudshell-bench --small --kqlhunt $(CURDIR)/$(BIN) --work $$work && \
+	$(GO) run ./cmd/cloudshell-bench --small --growth --kqlhunt $(CURDIR)/$(BIN) --work $$work; \
 	status=$$?; rm -rf $$work; exit $$status
 
 conformance: build

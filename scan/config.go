@@ -37,18 +37,22 @@ type config struct {
 	tgCol     int
 	template  activity.Record
 	fast      bool // the rows fast path may be used
-	workers   int
-	chunk     int
-	batchRows int
-	maxRec    int
-	maxEx     int
-	dedupe    bool
-	filter    *rowFilter    // nil: keep every row
-	latest    int64         // Options.Latest in ticks (0: off)
-	maxTG     *atomic.Int64 // latest TimeGenerated published by the workers
-	seed      maphash.Seed
-	lineOpts  source.Options // generic decoding of one line
-	fileOpts  source.Options // generic decoding of a whole file
+	// bypassCache: the input is too large for the page cache, so files
+	// are read with direct I/O (or, where refused, dropped from the cache
+	// behind the scan).
+	bypassCache bool
+	workers     int
+	chunk       int
+	batchRows   int
+	maxRec      int
+	maxEx       int
+	dedupe      bool
+	filter      *rowFilter    // nil: keep every row
+	latest      int64         // Options.Latest in ticks (0: off)
+	maxTG       *atomic.Int64 // latest TimeGenerated published by the workers
+	seed        maphash.Seed
+	lineOpts    source.Options // generic decoding of one line
+	fileOpts    source.Options // generic decoding of a whole file
 }
 
 func newConfig(cols []string, opts Options) (*config, error) {

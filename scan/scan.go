@@ -72,6 +72,11 @@ type Options struct {
 	Filter [][]exec.Pred
 
 	noMmap bool // read files instead of mapping them (tests)
+	// direct forces reading files through a blockReader of this geometry
+	// (tests); the page cache is bypassed when the file system allows it.
+	direct *directGeometry
+	// noDirect never bypasses the page cache (comparisons).
+	noDirect bool
 }
 
 // Load reads the AzureActivity rows of paths (files, directories and globs,
@@ -167,13 +172,15 @@ func run(ctx context.Context, paths []string, cols []string, opts Options, emit 
 		return nil, rep, st, err
 	}
 	l := &loader{cfg: cfg, rep: rep, emit: emit}
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			l.inputBytes += st.Size()
+		}
+	}
+	// Input the page cache cannot hold is read around it.
+	cfg.bypassCache = l.inputBytes > physicalMemory()/2 && !opts.noDirect
 	if cfg.dedupe {
 		l.dedupe = newDeduper(opts.DedupeWindow)
-		for _, f := range files {
-			if st, err := os.Stat(f); err == nil {
-				l.inputBytes += st.Size()
-			}
-		}
 	}
 	if cfg.maxTG != nil {
 		cfg.maxTG.Store(latestInTails(files, cfg.maxRec))
@@ -203,6 +210,8 @@ type job struct {
 	buf     []byte
 	pooled  bool     // buf belongs to the pool
 	mapped  *mapping // data lies in this file mapping
+	block   *dblock  // data lies in this block of blocks
+	blocks  *blockPool
 	data    []byte
 	tooLong int
 	err     error
@@ -278,18 +287,21 @@ func (l *loader) run(parent context.Context, files []string) error {
 					default:
 					}
 				}
-				j.buf, j.data = nil, nil
+				if j.block != nil {
+					j.blocks.recycle(j.block)
+				}
+				j.buf, j.data, j.block = nil, nil, nil
 				close(j.done)
 			}
 		}()
 	}
 	prodDone := make(chan struct{})
+	p := &producer{ctx: ctx, cfg: cfg, free: free, ordered: ordered, work: work, maxBufs: maxBufs,
+		head: make([]byte, headBytes+3)}
 	go func() {
 		defer close(prodDone)
 		defer close(ordered)
 		defer close(work)
-		p := &producer{ctx: ctx, cfg: cfg, free: free, ordered: ordered, work: work, maxBufs: maxBufs,
-			head: make([]byte, headBytes+3)}
 		for _, f := range files {
 			if !p.file(f) {
 				return
@@ -311,6 +323,9 @@ func (l *loader) run(parent context.Context, files []string) error {
 	}
 	<-prodDone
 	wg.Wait()
+	if p.blocks != nil {
+		p.blocks.close() // every job is done: no block is in use
+	}
 	if err == nil {
 		err = parent.Err()
 	}
@@ -325,8 +340,9 @@ type producer struct {
 	ordered chan *job
 	work    chan *job
 	maxBufs int
-	bufs    int    // buffers allocated
-	head    []byte // the first bytes of a file, for shape detection
+	bufs    int        // buffers allocated
+	blocks  *blockPool // direct I/O buffers, made on first use
+	head    []byte     // the first bytes of a file, for shape detection
 }
 
 func (p *producer) send(j *job) bool {
@@ -446,10 +462,18 @@ func (p *producer) file(path string) bool {
 	if !ok {
 		return generic()
 	}
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !p.cfg.opts.noMmap {
-		if data := mapFile(f, st.Size()); data != nil {
-			owned = false
-			return p.mapped(path, &mapping{data: data, file: f, evict: st.Size() > physicalMemory()/2}, bom)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if geo := p.cfg.opts.direct; geo != nil || p.cfg.bypassCache && st.Size() >= minDirectBytes {
+			// f stays open for a fallback to mapping.
+			if r := p.openDirect(path, st.Size(), geo); r != nil {
+				return p.direct(path, r, bom)
+			}
+		}
+		if !p.cfg.opts.noMmap {
+			if data := mapFile(f, st.Size()); data != nil {
+				owned = false
+				return p.mapped(path, &mapping{data: data, file: f, evict: p.cfg.bypassCache}, bom)
+			}
 		}
 	}
 	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
@@ -529,6 +553,10 @@ func (p *producer) file(path string) bool {
 		buf, eof, rerr = fill(f, next)
 	}
 }
+
+// minDirectBytes is the smallest file read with direct I/O when the input
+// is too large for the page cache; smaller ones gain nothing from it.
+const minDirectBytes = 4 * directBlock
 
 // mapped sends the chunks of a memory-mapped file, cut after a newline
 // about every cfg.chunk bytes (a longer line makes a longer chunk).

@@ -334,6 +334,8 @@ func TestEdgeCasesMatchGeneric(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%v/%d", name, cols, chunk), func(t *testing.T) {
 					same(t, []string{path}, cols, Options{ChunkBytes: chunk})
 					same(t, []string{path}, cols, Options{ChunkBytes: chunk, noMmap: true})
+					geo := geometries[0]
+					same(t, []string{path}, cols, Options{ChunkBytes: chunk, direct: &geo})
 				})
 			}
 		}

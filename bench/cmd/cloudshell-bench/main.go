@@ -107,6 +107,7 @@ type config struct {
 	regenerate bool
 	sessions   int
 	cold       bool
+	growth     bool
 }
 
 func benchMain(ctx context.Context, args []string) error {
@@ -126,6 +127,7 @@ func benchMain(ctx context.Context, args []string) error {
 	fs.BoolVar(&c.reference, "reference", false, "also check results against the built-in Go evaluator (always on with --small)")
 	fs.BoolVar(&c.regenerate, "regenerate", false, "regenerate data and store even when present")
 	fs.BoolVar(&c.cold, "cold", false, "drop the page cache before every timed run, so both engines read the data from disk (Linux, needs root)")
+	fs.BoolVar(&c.growth, "growth", false, "measure growth instead: both engines on NDJSON of --rows and of ten times as many, interleaved in every round (use with --cold)")
 	fs.IntVar(&c.sessions, "sessions", 0, "planted Cloud Shell sessions (0: the generator's default, one per 20,000 rows; 20 with --small)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -141,6 +143,10 @@ func benchMain(ctx context.Context, args []string) error {
 		c.reference = true
 		if c.sessions == 0 {
 			c.sessions = 20
+		}
+		if c.growth {
+			// 2,000 and 20,000 rows, with sessions inside the query's day.
+			c.rows, c.sessions = 2_000, 4
 		}
 	}
 	if c.rows <= 0 || c.runs <= 0 {
@@ -187,9 +193,74 @@ func benchMain(ctx context.Context, args []string) error {
 	if err := os.WriteFile(c.rulePath, []byte(ruleKQL), 0o644); err != nil {
 		return err
 	}
+	c.setPaths()
+	if c.growth {
+		return runGrowth(ctx, &c)
+	}
+	return run(ctx, &c)
+}
+
+// setPaths names the data file and store of c's size.
+func (c *config) setPaths() {
 	c.dataPath = filepath.Join(c.work, fmt.Sprintf("activity-%d-seed%d-sessions%d.ndjson", c.rows, c.seed, c.sessions))
 	c.storePath = filepath.Join(c.work, fmt.Sprintf("store-%d-seed%d-sessions%d", c.rows, c.seed, c.sessions))
-	return run(ctx, &c)
+}
+
+// enginesFor returns the engines to compare on format: kqlhunt (unless
+// --duckdb-only) and DuckDB, in that order.
+func enginesFor(c *config, format string) []engine {
+	now := c.now.Format(time.RFC3339Nano)
+	var engines []engine
+	duck := engine{name: "duckdb", args: []string{c.self, "duckdb", "--source", format, "--now", now}}
+	if c.threads > 0 {
+		duck.args = append(duck.args, "--threads", fmt.Sprint(c.threads))
+	}
+	switch format {
+	case "ndjson":
+		duck.args = append(duck.args, "--data", c.dataPath)
+		if !c.duckOnly {
+			engines = append(engines, engine{name: "kqlhunt", args: []string{c.kqlhunt, "query", "--data", c.dataPath, "--now", now, "--format", "json", "--file", c.rulePath}})
+		}
+	case "parquet":
+		duck.args = append(duck.args, "--data", c.storePath)
+		engines = append(engines, engine{name: "kqlhunt", args: []string{c.kqlhunt, "query", "--store", c.storePath, "--now", now, "--format", "json", "--file", c.rulePath}})
+	}
+	return append(engines, duck)
+}
+
+// agree runs every engine once on format and fails unless their results
+// are the same (and the same as ref, when given).
+func agree(ctx context.Context, c *config, format string, engines []engine, ref *Result) error {
+	results := make([]Result, len(engines))
+	for i, e := range engines {
+		out := filepath.Join(c.work, fmt.Sprintf("result-%d-%s-%s.json", c.rows, format, e.name))
+		s, err := measure(ctx, e.args, out)
+		if err != nil {
+			return fmt.Errorf("%s on %s: %w", e.name, format, err)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			return err
+		}
+		if results[i], err = ParseResult(data); err != nil {
+			return fmt.Errorf("%s on %s: reading its result %s: %w", e.name, format, out, err)
+		}
+		fmt.Printf("%-8s %-7s %d result rows (first run %.2fs)\n", e.name, format, len(results[i].Rows), s.wall.Seconds())
+	}
+	if len(engines) == 2 {
+		if d := Diff("kqlhunt", results[0], "duckdb", results[1]); d != "" {
+			return fmt.Errorf("RESULTS DIFFER on %s:\n%s", format, d)
+		}
+	}
+	if ref != nil {
+		for i, e := range engines {
+			if d := Diff(e.name, results[i], "reference", *ref); d != "" {
+				return fmt.Errorf("RESULTS DIFFER on %s:\n%s", format, d)
+			}
+		}
+	}
+	fmt.Printf("%s: results agree (%d rows)\n", format, len(results[len(results)-1].Rows))
+	return nil
 }
 
 // engine is one side of the comparison for one format.
@@ -237,56 +308,16 @@ func run(ctx context.Context, c *config) error {
 	}
 	var tables []table
 	for _, format := range c.formats {
-		var engines []engine
-		duck := engine{name: "duckdb", args: []string{c.self, "duckdb", "--source", format, "--now", now}}
-		if c.threads > 0 {
-			duck.args = append(duck.args, "--threads", fmt.Sprint(c.threads))
-		}
-		switch format {
-		case "ndjson":
-			duck.args = append(duck.args, "--data", c.dataPath)
-			if !c.duckOnly {
-				engines = append(engines, engine{name: "kqlhunt", args: []string{c.kqlhunt, "query", "--data", c.dataPath, "--now", now, "--format", "json", "--file", c.rulePath}})
-			}
-		case "parquet":
+		if format == "parquet" {
 			if err := prepareStore(ctx, c); err != nil {
 				return err
 			}
-			duck.args = append(duck.args, "--data", c.storePath)
-			engines = append(engines, engine{name: "kqlhunt", args: []string{c.kqlhunt, "query", "--store", c.storePath, "--now", now, "--format", "json", "--file", c.rulePath}})
 		}
-		engines = append(engines, duck)
+		engines := enginesFor(c, format)
 
-		// Correctness first.
-		results := make([]Result, len(engines))
-		for i, e := range engines {
-			out := filepath.Join(c.work, fmt.Sprintf("result-%s-%s.json", format, e.name))
-			s, err := measure(ctx, e.args, out)
-			if err != nil {
-				return fmt.Errorf("%s on %s: %w", e.name, format, err)
-			}
-			data, err := os.ReadFile(out)
-			if err != nil {
-				return err
-			}
-			if results[i], err = ParseResult(data); err != nil {
-				return fmt.Errorf("%s on %s: reading its result %s: %w", e.name, format, out, err)
-			}
-			fmt.Printf("%-8s %-7s %d result rows (first run %.2fs)\n", e.name, format, len(results[i].Rows), s.wall.Seconds())
+		if err := agree(ctx, c, format, engines, ref); err != nil {
+			return err
 		}
-		if len(engines) == 2 {
-			if d := Diff("kqlhunt", results[0], "duckdb", results[1]); d != "" {
-				return fmt.Errorf("RESULTS DIFFER on %s:\n%s", format, d)
-			}
-		}
-		if ref != nil {
-			for i, e := range engines {
-				if d := Diff(e.name, results[i], "reference", *ref); d != "" {
-					return fmt.Errorf("RESULTS DIFFER on %s:\n%s", format, d)
-				}
-			}
-		}
-		fmt.Printf("%s: results agree (%d rows)\n", format, len(results[len(results)-1].Rows))
 		if c.small {
 			continue
 		}
