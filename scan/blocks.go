@@ -68,14 +68,22 @@ type dblock struct {
 }
 
 // blockPool holds the block buffers of a load, shared by the files it
-// reads one after another.
+// reads one after another. It starts with enough buffers for a few reads
+// in flight and adds one, up to its limit, each time the consumer has had
+// to wait for data: a consumer slower than the disk (ingest decodes every
+// column) never needs deep read-ahead, and then its memory is not spent.
 type blockPool struct {
-	geo   directGeometry
-	free  chan *dblock
-	made  int // buffers allocated (by one scheduler at a time)
-	limit int
-	frees []func()
+	geo     directGeometry
+	free    chan *dblock
+	starved chan struct{} // signalled when the consumer waited for a block
+	made    int           // buffers allocated (by one scheduler at a time)
+	base    int           // buffers allocated without waiting
+	limit   int
+	frees   []func()
 }
+
+// directStartDepth is the number of reads in flight a pool starts with.
+const directStartDepth = 4
 
 // newBlockPool returns a pool of up to geo.depth+spare buffers; spare is
 // the number of blocks the consumer may hold besides the ones being read
@@ -83,28 +91,55 @@ type blockPool struct {
 func newBlockPool(geo directGeometry, spare int) *blockPool {
 	geo = geo.orDefault()
 	n := geo.depth + spare
-	return &blockPool{geo: geo, free: make(chan *dblock, n), limit: n}
+	return &blockPool{geo: geo, free: make(chan *dblock, n), starved: make(chan struct{}, 1),
+		base: min(geo.depth, directStartDepth) + spare, limit: n}
 }
 
-// get returns a free buffer, waiting for one when all exist and are in
-// use.
+// get returns a buffer for the next read: a new one when the consumer has
+// waited since the last growth (or the pool is below its base), else a
+// free one, waiting for one when all are in use.
 func (bp *blockPool) get(ctx context.Context) *dblock {
+	for {
+		select {
+		case <-bp.starved:
+			if bp.made < bp.limit {
+				return bp.alloc()
+			}
+		default:
+		}
+		select {
+		case b := <-bp.free:
+			return b
+		default:
+		}
+		if bp.made < bp.base {
+			return bp.alloc()
+		}
+		select {
+		case b := <-bp.free:
+			return b
+		case <-bp.starved:
+			if bp.made < bp.limit {
+				return bp.alloc()
+			}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+func (bp *blockPool) alloc() *dblock {
+	bp.made++
+	mem, free := alignedMem(bp.geo.head, bp.geo.block)
+	bp.frees = append(bp.frees, free)
+	return &dblock{mem: mem}
+}
+
+// starving records that the consumer is waiting for data.
+func (bp *blockPool) starving() {
 	select {
-	case b := <-bp.free:
-		return b
+	case bp.starved <- struct{}{}:
 	default:
-	}
-	if bp.made < bp.limit {
-		bp.made++
-		mem, free := alignedMem(bp.geo.head, bp.geo.block)
-		bp.frees = append(bp.frees, free)
-		return &dblock{mem: mem}
-	}
-	select {
-	case b := <-bp.free:
-		return b
-	case <-ctx.Done():
-		return nil
 	}
 }
 
@@ -133,6 +168,7 @@ type blockReader struct {
 	pool    *blockPool
 	ordered chan *dblock // scheduled blocks, in file order
 	pending *dblock      // taken from ordered, its read not waited for
+	readAt  func(p []byte, off int64) (int, error)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -140,8 +176,13 @@ type blockReader struct {
 // newBlockReader starts reading f (of the given size) into the buffers of
 // pool. The reader owns f.
 func newBlockReader(f *os.File, size int64, pool *blockPool) *blockReader {
+	return startBlockReader(f, f.ReadAt, size, pool)
+}
+
+// startBlockReader is newBlockReader reading with readAt (tests slow it).
+func startBlockReader(f *os.File, readAt func([]byte, int64) (int, error), size int64, pool *blockPool) *blockReader {
 	geo := pool.geo
-	r := &blockReader{f: f, size: size, geo: geo, pool: pool, ordered: make(chan *dblock, pool.limit)}
+	r := &blockReader{f: f, size: size, geo: geo, pool: pool, ordered: make(chan *dblock, pool.limit), readAt: readAt}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	reqs := make(chan *dblock, geo.depth)
@@ -200,7 +241,7 @@ func (r *blockReader) read(reqs <-chan *dblock) {
 		want := int(min(int64(r.geo.block), r.size-b.off))
 		// Direct reads need a length that is a multiple of the alignment;
 		// the last block reads to the end of the file.
-		n, err := r.f.ReadAt(b.mem[r.geo.head:r.geo.head+(want+directAlign-1)&^(directAlign-1)], b.off)
+		n, err := r.readAt(b.mem[r.geo.head:r.geo.head+(want+directAlign-1)&^(directAlign-1)], b.off)
 		if n >= want || errors.Is(err, io.EOF) {
 			// A short read at the end of the file, or a refused read
 			// past it at an unaligned offset after every byte arrived.
@@ -220,17 +261,27 @@ func (r *blockReader) next(ctx context.Context) (*dblock, error) {
 	var b *dblock
 	select {
 	case b = <-r.ordered:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		r.pool.starving()
+		select {
+		case b = <-r.ordered:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if b == nil {
 		return nil, nil
 	}
 	select {
 	case <-b.done:
-	case <-ctx.Done():
-		r.pending = b // close waits for its read
-		return nil, ctx.Err()
+	default:
+		r.pool.starving()
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			r.pending = b // close waits for its read
+			return nil, ctx.Err()
+		}
 	}
 	if b.err != nil {
 		r.pool.recycle(b)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"kqlhunt/gen"
 	"kqlhunt/source"
@@ -192,4 +193,62 @@ func FuzzDirectSplit(f *testing.F) {
 		geo := directGeometry{block: 4096, head: 4096, depth: 1 + int(depth%4)}
 		same(t, []string{path}, cloudShell, Options{direct: &geo, Options: source.Options{MaxRecordBytes: int(maxRec)}})
 	})
+}
+
+// TestBlockPoolGrowsWhenStarved checks the adaptive read-ahead: a consumer
+// slower than the reads keeps the pool near its starting size, and one
+// that keeps waiting on slow reads grows it to its limit.
+func TestBlockPoolGrowsWhenStarved(t *testing.T) {
+	dir := t.TempDir()
+	g := writeGen(t, dir, 300, 5) // about 1 MB: 250 blocks of 4 KiB
+	st, err := os.Stat(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain := func(pool *blockPool, readAt func(*os.File) func([]byte, int64) (int, error), perBlock time.Duration) {
+		t.Helper()
+		f, err := os.Open(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := startBlockReader(f, readAt(f), st.Size(), pool)
+		defer r.close()
+		for {
+			b, err := r.next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b == nil {
+				return
+			}
+			time.Sleep(perBlock)
+			pool.recycle(b)
+		}
+	}
+	geo := directGeometry{block: 4096, depth: 16}
+	plain := func(f *os.File) func([]byte, int64) (int, error) { return f.ReadAt }
+	slow := func(f *os.File) func([]byte, int64) (int, error) {
+		return func(p []byte, off int64) (int, error) {
+			time.Sleep(2 * time.Millisecond)
+			return f.ReadAt(p, off)
+		}
+	}
+
+	fast := newBlockPool(geo, 2)
+	drain(fast, slow, 0)
+	if fast.made != fast.limit {
+		t.Errorf("consumer waiting on slow reads: %d buffers, want the limit %d", fast.made, fast.limit)
+	}
+	fast.close()
+
+	lazy := newBlockPool(geo, 2)
+	drain(lazy, plain, time.Millisecond)
+	// The first block is always waited for; reads from the page cache
+	// take microseconds against the consumer's millisecond, so it never
+	// waits again (a loaded machine may add a few).
+	if lazy.made > lazy.base+4 {
+		t.Errorf("slow consumer: %d buffers, want about the base %d (limit %d)", lazy.made, lazy.base, lazy.limit)
+	}
+	t.Logf("buffers: %d with slow reads (limit %d), %d with a slow consumer (base %d)", fast.made, fast.limit, lazy.made, lazy.base)
+	lazy.close()
 }
