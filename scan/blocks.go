@@ -305,11 +305,11 @@ func (r *blockReader) close() error {
 	return r.f.Close()
 }
 
-// direct sends the jobs of a file read through r, skipping bom bytes at
+// readBlocks sends the jobs of a file read through r, skipping bom bytes at
 // its start; it reports false when reading must stop. The chunks are cut
 // after the last newline of each block; the partial line after it is
 // copied in front of the next block.
-func (p *producer) direct(path string, r *blockReader, bom int) bool {
+func (p *producer) readBlocks(path string, r *blockReader, bom int) bool {
 	defer r.close()
 	head := r.geo.head
 	var carry []byte // the start of the line the next block continues

@@ -252,3 +252,29 @@ func TestBlockPoolGrowsWhenStarved(t *testing.T) {
 	t.Logf("buffers: %d with slow reads (limit %d), %d with a slow consumer (base %d)", fast.made, fast.limit, lazy.made, lazy.base)
 	lazy.close()
 }
+
+// TestInputBytesChoosesDirect checks that a file is read around the page
+// cache when the whole input it belongs to (Options.InputBytes) is too
+// large for it, with the same rows as a mapped read.
+func TestInputBytesChoosesDirect(t *testing.T) {
+	dir := t.TempDir()
+	g := writeGen(t, dir, 12000, 6) // larger than minDirectBytes
+	if st, err := os.Stat(g); err != nil || st.Size() < minDirectBytes {
+		t.Fatalf("generated file too small for direct I/O: %v", err)
+	}
+	if f := openUncached(g); f == nil {
+		t.Skipf("the file system of %s refuses direct I/O", dir)
+	} else {
+		f.Close()
+	}
+	ctx := context.Background()
+	_, _, st, err := load(ctx, []string{g}, cloudShell, Options{})
+	if err != nil || st.direct != 0 {
+		t.Fatalf("small input: %d files read directly, %v", st.direct, err)
+	}
+	same(t, []string{g}, cloudShell, Options{InputBytes: 1 << 62})
+	_, _, st, err = load(ctx, []string{g}, cloudShell, Options{InputBytes: 1 << 62})
+	if err != nil || st.direct != 1 {
+		t.Fatalf("input larger than memory: %d files read directly, %v", st.direct, err)
+	}
+}

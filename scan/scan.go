@@ -71,6 +71,12 @@ type Options struct {
 	// report counts rows as it does without a filter.
 	Filter [][]exec.Pred
 
+	// InputBytes is the size of the whole input this call reads a part
+	// of, when the caller reads it in several calls (0: the size of
+	// paths). Input larger than half of memory is read around the page
+	// cache, which it could not stay in.
+	InputBytes int64
+
 	noMmap bool // read files instead of mapping them (tests)
 	// direct forces reading files through a blockReader of this geometry
 	// (tests); the page cache is bypassed when the file system allows it.
@@ -135,6 +141,7 @@ type stats struct {
 	fast      int // lines decoded by the fast path
 	fallbacks int // lines handed to the generic decoder
 	filtered  int // rows Options.Filter or Options.Latest left out
+	direct    int // files read with direct I/O
 	span      Span
 }
 
@@ -178,7 +185,7 @@ func run(ctx context.Context, paths []string, cols []string, opts Options, emit 
 		}
 	}
 	// Input the page cache cannot hold is read around it.
-	cfg.bypassCache = l.inputBytes > physicalMemory()/2 && !opts.noDirect
+	cfg.bypassCache = max(l.inputBytes, opts.InputBytes) > physicalMemory()/2 && !opts.noDirect
 	if cfg.dedupe {
 		l.dedupe = newDeduper(opts.DedupeWindow)
 	}
@@ -326,6 +333,7 @@ func (l *loader) run(parent context.Context, files []string) error {
 	if p.blocks != nil {
 		p.blocks.close() // every job is done: no block is in use
 	}
+	l.stats.direct = p.direct
 	if err == nil {
 		err = parent.Err()
 	}
@@ -342,6 +350,7 @@ type producer struct {
 	maxBufs int
 	bufs    int        // buffers allocated
 	blocks  *blockPool // direct I/O buffers, made on first use
+	direct  int        // files read with direct I/O
 	head    []byte     // the first bytes of a file, for shape detection
 }
 
@@ -466,7 +475,8 @@ func (p *producer) file(path string) bool {
 		if geo := p.cfg.opts.direct; geo != nil || p.cfg.bypassCache && st.Size() >= minDirectBytes {
 			// f stays open for a fallback to mapping.
 			if r := p.openDirect(path, st.Size(), geo); r != nil {
-				return p.direct(path, r, bom)
+				p.direct++
+				return p.readBlocks(path, r, bom)
 			}
 		}
 		if !p.cfg.opts.noMmap {

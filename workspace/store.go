@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"os"
 	"time"
 
 	"kqlhunt/activity"
@@ -99,6 +100,14 @@ func Ingest(ctx context.Context, dir string, files []string, opts source.Options
 	}
 	res := &IngestResult{}
 	schema := activity.Schema()
+	// Files are read one at a time, but whether they fit in the page
+	// cache depends on all of them.
+	var total int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+		}
+	}
 	for _, f := range files {
 		id, err := store.FingerprintFile(f)
 		if err != nil {
@@ -110,7 +119,7 @@ func Ingest(ctx context.Context, dir string, files []string, opts source.Options
 			// Every column is decoded, dynamic ones into values: smaller
 			// chunks and batches than a query's keep the rows in flight
 			// (and so memory) small.
-			sopts := scan.Options{Options: opts, ChunkBytes: 2 << 20, BatchRows: 2048}
+			sopts := scan.Options{Options: opts, ChunkBytes: 2 << 20, BatchRows: 2048, InputBytes: total}
 			r, err := scan.Stream(ctx, []string{f}, nil, sopts, func(b *batch.Batch) error {
 				if !yield(b, nil) {
 					stopped = true
