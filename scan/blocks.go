@@ -409,3 +409,73 @@ func (p *producer) openDirect(path string, size int64, forced *directGeometry) *
 	}
 	return newBlockReader(f, size, p.blocks)
 }
+
+// ReadFile calls fn with the bytes of the file at path, in order, several
+// MiB at a time, with reads in flight ahead of fn. When the input the file
+// belongs to (inputBytes, or the file alone when larger) is larger than
+// half of memory, the file is read around the page cache where the file
+// system allows; otherwise through it, so that a later read finds it
+// cached. The bytes passed to fn are valid only during the call.
+func ReadFile(ctx context.Context, path string, inputBytes int64, fn func([]byte) error) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return readStream(ctx, path, fn)
+	}
+	var f *os.File
+	if max(inputBytes, st.Size()) > physicalMemory()/2 {
+		f = openUncached(path)
+	}
+	if f == nil {
+		if f, err = os.Open(path); err != nil {
+			return err
+		}
+	}
+	pool := newBlockPool(directGeometry{}, 1)
+	defer pool.close()
+	r := newBlockReader(f, st.Size(), pool)
+	defer r.close() // before pool.close: deferred calls run last first
+	for {
+		b, err := r.next(ctx)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		if b == nil {
+			return nil
+		}
+		err = fn(b.mem[pool.geo.head : pool.geo.head+b.n])
+		pool.recycle(b)
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// readStream is ReadFile for a file that is not a regular file (a pipe).
+func readStream(ctx context.Context, path string, fn func([]byte) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := f.Read(buf)
+		if n > 0 {
+			if ferr := fn(buf[:n]); ferr != nil {
+				return ferr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
+}

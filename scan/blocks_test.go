@@ -3,7 +3,9 @@ package scan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -276,5 +278,40 @@ func TestInputBytesChoosesDirect(t *testing.T) {
 	_, _, st, err = load(ctx, []string{g}, cloudShell, Options{InputBytes: 1 << 62})
 	if err != nil || st.direct != 1 {
 		t.Fatalf("input larger than memory: %d files read directly, %v", st.direct, err)
+	}
+}
+
+// TestReadFile checks that ReadFile hands over exactly the file's bytes,
+// through the page cache and around it, for sizes around the block size.
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(7))
+	for _, size := range []int{0, 1, 4095, 4096, 4097, directBlock - 1, directBlock, directBlock + 4097, 3*directBlock + 123} {
+		want := make([]byte, size)
+		rng.Read(want)
+		path := filepath.Join(dir, fmt.Sprintf("f%d", size))
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, input := range []int64{0, 1 << 62} {
+			var got []byte
+			calls := 0
+			err := ReadFile(context.Background(), path, input, func(b []byte) error {
+				calls++
+				got = append(got, b...)
+				return nil
+			})
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("size %d, input %d: %d bytes in %d calls, want %d (%v)", size, input, len(got), calls, size, err)
+			}
+		}
+	}
+	stop := errors.New("stop")
+	path := filepath.Join(dir, fmt.Sprintf("f%d", 3*directBlock+123))
+	if err := ReadFile(context.Background(), path, 0, func([]byte) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("callback error: %v", err)
+	}
+	if err := ReadFile(context.Background(), filepath.Join(dir, "missing"), 0, func([]byte) error { return nil }); err == nil {
+		t.Error("missing file: no error")
 	}
 }

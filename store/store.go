@@ -39,6 +39,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -219,12 +220,32 @@ func FingerprintFile(path string) (string, error) {
 
 // FingerprintReader is FingerprintFile for any reader.
 func FingerprintReader(r io.Reader) (string, error) {
-	h := sha256.New()
-	n, err := io.Copy(h, r)
-	if err != nil {
+	fp := NewFingerprint()
+	if _, err := io.Copy(fp, r); err != nil {
 		return "", fmt.Errorf("fingerprinting: %w", err)
 	}
-	return fmt.Sprintf("sha256:%s:%d", hex.EncodeToString(h.Sum(nil)), n), nil
+	return fp.ID(), nil
+}
+
+// Fingerprint computes a source fingerprint (see FingerprintFile) from the
+// content written to it, for callers that read the source themselves.
+type Fingerprint struct {
+	h hash.Hash
+	n int64
+}
+
+// NewFingerprint returns an empty Fingerprint.
+func NewFingerprint() *Fingerprint { return &Fingerprint{h: sha256.New()} }
+
+// Write adds p to the content; it never fails.
+func (f *Fingerprint) Write(p []byte) (int, error) {
+	f.n += int64(len(p))
+	return f.h.Write(p)
+}
+
+// ID returns the fingerprint of the content written so far.
+func (f *Fingerprint) ID() string {
+	return fmt.Sprintf("sha256:%s:%d", hex.EncodeToString(f.h.Sum(nil)), f.n)
 }
 
 // partition is one date=... directory.

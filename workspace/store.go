@@ -109,10 +109,14 @@ func Ingest(ctx context.Context, dir string, files []string, opts source.Options
 		}
 	}
 	for _, f := range files {
-		id, err := store.FingerprintFile(f)
-		if err != nil {
+		// The fingerprint pass reads the file once more: with many
+		// reads in flight, and around the page cache like the scan when
+		// the input cannot stay in it.
+		fp := store.NewFingerprint()
+		if err := scan.ReadFile(ctx, f, total, func(b []byte) error { _, err := fp.Write(b); return err }); err != nil {
 			return res, fmt.Errorf("fingerprinting %s: %w", f, err)
 		}
+		id := fp.ID()
 		var rep *source.Report
 		seq := func(yield func(*batch.Batch, error) bool) {
 			stopped := false

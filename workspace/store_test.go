@@ -9,6 +9,7 @@ import (
 
 	"kqlhunt/gen"
 	"kqlhunt/source"
+	"kqlhunt/store"
 )
 
 // The store table narrows what it reads by the predicates on TimeGenerated
@@ -68,5 +69,34 @@ func TestStoreTableTimePredicates(t *testing.T) {
 	}
 	if g, w := resultRows(got), resultRows(want); !reflect.DeepEqual(g, w) || w[0] == "0|" {
 		t.Errorf("scoped: store %v, memory %v", g, w)
+	}
+}
+
+// Ingest records each source under the fingerprint store.FingerprintFile
+// gives, so a second ingest of the same file is recognised and skipped.
+func TestIngestFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	p := genFile(t, dir, gen.Options{Rows: 3000, Seed: 4})
+	storeDir := filepath.Join(dir, "store")
+	if _, err := Ingest(context.Background(), storeDir, []string{p}, source.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := store.FingerprintFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(storeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Has(id) {
+		t.Errorf("the store does not list %s", id)
+	}
+	res, err := Ingest(context.Background(), storeDir, []string{p}, source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Reports) != 1 || !res.Reports[0].Skipped || res.Reports[0].RowsWritten != 0 {
+		t.Errorf("second ingest: %+v", res.Reports)
 	}
 }
