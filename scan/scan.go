@@ -16,10 +16,13 @@
 // Results are merged in input order; duplicate events are removed on the
 // merged stream exactly as source.Read removes them. On Linux, files are
 // memory-mapped (no copy) and each chunk's pages are released once it is
-// decoded; elsewhere, or when mapping fails, chunks are read into a small
-// pool of buffers. Either way memory is bounded by the chunks in flight
-// (about 2 × workers + 3 of ChunkBytes) plus the output columns and the
-// deduplication set (8 bytes per slot, at most 2 × DedupeWindow events).
+// decoded; input larger than half of memory is read with direct I/O
+// instead (blocks.go), around a page cache it could not stay in. Elsewhere,
+// or when neither works, chunks are read into a small pool of buffers.
+// Memory is bounded by the chunks in flight (about 2 × workers + 3 of
+// ChunkBytes, or up to 16 + 2 × workers + 2 direct I/O blocks of 8 MiB)
+// plus the output columns and the deduplication set (8 bytes per slot, at
+// most 2 × DedupeWindow events).
 package scan
 
 import (
