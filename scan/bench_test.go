@@ -71,6 +71,14 @@ func BenchmarkLoadCloudShellNoDedupe(b *testing.B) {
 
 func BenchmarkLoadAllColumns(b *testing.B) { benchLoad(b, nil, Options{}) }
 
+// BenchmarkLoadCloudShellBlocks reads the file through the block reader
+// used for input larger than memory (direct I/O where the file system
+// allows it, so every iteration reads from the disk), against the mapped
+// file of BenchmarkLoadCloudShell.
+func BenchmarkLoadCloudShellBlocks(b *testing.B) {
+	benchLoad(b, cloudShell, Options{direct: &directGeometry{}})
+}
+
 func BenchmarkLoadCloudShellGeneric(b *testing.B) {
 	benchLoad(b, cloudShell, Options{NoFastPath: true})
 }
