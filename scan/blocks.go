@@ -33,6 +33,11 @@ const (
 	directAlign = 4096
 )
 
+// tooLargeForCache reports whether input of n bytes is larger than half of
+// memory, so that it cannot stay in the page cache and is better read
+// around it.
+func tooLargeForCache(n int64) bool { return n > physicalMemory()/2 }
+
 // directSpare is the number of blocks the consumer side may hold besides
 // the ones being read: one being cut into a chunk, and per worker one
 // being decoded and one queued.
@@ -65,6 +70,7 @@ type dblock struct {
 	n    int    // bytes read
 	err  error
 	done chan struct{} // closed when the read has finished
+	pool *blockPool    // the pool it returns to
 }
 
 // blockPool holds the block buffers of a load, shared by the files it
@@ -132,7 +138,7 @@ func (bp *blockPool) alloc() *dblock {
 	bp.made++
 	mem, free := alignedMem(bp.geo.head, bp.geo.block)
 	bp.frees = append(bp.frees, free)
-	return &dblock{mem: mem}
+	return &dblock{mem: mem, pool: bp}
 }
 
 // starving records that the consumer is waiting for data.
@@ -164,7 +170,6 @@ func (bp *blockPool) recycle(b *dblock) {
 type blockReader struct {
 	f       *os.File
 	size    int64
-	geo     directGeometry
 	pool    *blockPool
 	ordered chan *dblock // scheduled blocks, in file order
 	pending *dblock      // taken from ordered, its read not waited for
@@ -182,7 +187,7 @@ func newBlockReader(f *os.File, size int64, pool *blockPool) *blockReader {
 // startBlockReader is newBlockReader reading with readAt (tests slow it).
 func startBlockReader(f *os.File, readAt func([]byte, int64) (int, error), size int64, pool *blockPool) *blockReader {
 	geo := pool.geo
-	r := &blockReader{f: f, size: size, geo: geo, pool: pool, ordered: make(chan *dblock, pool.limit), readAt: readAt}
+	r := &blockReader{f: f, size: size, pool: pool, ordered: make(chan *dblock, pool.limit), readAt: readAt}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	reqs := make(chan *dblock, geo.depth)
@@ -217,7 +222,7 @@ func (r *blockReader) schedule(ctx context.Context, reqs chan<- *dblock) {
 	defer r.wg.Done()
 	defer close(r.ordered)
 	defer close(reqs)
-	for off := int64(0); off < r.size; off += int64(r.geo.block) {
+	for off := int64(0); off < r.size; off += int64(r.pool.geo.block) {
 		b := r.pool.get(ctx)
 		if b == nil {
 			return
@@ -238,10 +243,10 @@ func (r *blockReader) schedule(ctx context.Context, reqs chan<- *dblock) {
 func (r *blockReader) read(reqs <-chan *dblock) {
 	defer r.wg.Done()
 	for b := range reqs {
-		want := int(min(int64(r.geo.block), r.size-b.off))
+		want := int(min(int64(r.pool.geo.block), r.size-b.off))
 		// Direct reads need a length that is a multiple of the alignment;
 		// the last block reads to the end of the file.
-		n, err := r.readAt(b.mem[r.geo.head:r.geo.head+(want+directAlign-1)&^(directAlign-1)], b.off)
+		n, err := r.readAt(b.mem[r.pool.geo.head:r.pool.geo.head+(want+directAlign-1)&^(directAlign-1)], b.off)
 		if n >= want || errors.Is(err, io.EOF) {
 			// A short read at the end of the file, or a refused read
 			// past it at an unaligned offset after every byte arrived.
@@ -311,7 +316,7 @@ func (r *blockReader) close() error {
 // copied in front of the next block.
 func (p *producer) readBlocks(path string, r *blockReader, bom int) bool {
 	defer r.close()
-	head := r.geo.head
+	head := r.pool.geo.head
 	var carry []byte // the start of the line the next block continues
 	tooLong := -1    // ≥ 0: bytes of an over-long line being skipped
 	first := true
@@ -379,7 +384,7 @@ func (p *producer) readBlocks(path string, r *blockReader, bom int) bool {
 			r.pool.recycle(b)
 			continue
 		}
-		if !send(&job{kind: jobChunk, data: data[:cut], block: b, blocks: r.pool}) {
+		if !send(&job{kind: jobChunk, data: data[:cut], block: b}) {
 			return false
 		}
 	}
@@ -425,7 +430,7 @@ func ReadFile(ctx context.Context, path string, inputBytes int64, fn func([]byte
 		return readStream(ctx, path, fn)
 	}
 	var f *os.File
-	if max(inputBytes, st.Size()) > physicalMemory()/2 {
+	if tooLargeForCache(max(inputBytes, st.Size())) {
 		f = openUncached(path)
 	}
 	if f == nil {
@@ -437,16 +442,25 @@ func ReadFile(ctx context.Context, path string, inputBytes int64, fn func([]byte
 	defer pool.close()
 	r := newBlockReader(f, st.Size(), pool)
 	defer r.close() // before pool.close: deferred calls run last first
+	var fnErr error
+	err = r.each(ctx, func(b []byte) error { fnErr = fn(b); return fnErr })
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	return err
+}
+
+// each calls fn with the bytes of every block in order, returning each
+// block to the pool after the call.
+func (r *blockReader) each(ctx context.Context, fn func([]byte) error) error {
+	head := r.pool.geo.head
 	for {
 		b, err := r.next(ctx)
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", path, err)
+		if err != nil || b == nil {
+			return err
 		}
-		if b == nil {
-			return nil
-		}
-		err = fn(b.mem[pool.geo.head : pool.geo.head+b.n])
-		pool.recycle(b)
+		err = fn(b.mem[head : head+b.n])
+		r.pool.recycle(b)
 		if err != nil {
 			return err
 		}

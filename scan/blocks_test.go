@@ -87,16 +87,8 @@ func TestDirectReadsAroundCache(t *testing.T) {
 	r := newBlockReader(f, st.Size(), pool)
 	want, _ := os.ReadFile(g)
 	var got []byte
-	for {
-		b, err := r.next(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b == nil {
-			break
-		}
-		got = append(got, b.mem[pool.geo.head:pool.geo.head+b.n]...)
-		pool.recycle(b)
+	if err := r.each(context.Background(), func(b []byte) error { got = append(got, b...); return nil }); err != nil {
+		t.Fatal(err)
 	}
 	if string(got) != string(want) {
 		t.Errorf("read %d bytes, want the file's %d", len(got), len(want))
@@ -135,18 +127,7 @@ func TestBlockReaderErrorsAndClose(t *testing.T) {
 	}
 	ctx := context.Background()
 	r := newBlockReader(open(), st.Size()+10000, pool)
-	var rerr error
-	for {
-		b, err := r.next(ctx)
-		if err != nil {
-			rerr = err
-			break
-		}
-		if b == nil {
-			break
-		}
-		pool.recycle(b)
-	}
+	rerr := r.each(ctx, func([]byte) error { return nil })
 	if rerr == nil || !strings.Contains(rerr.Error(), "file ended after") {
 		t.Errorf("truncated file: %v", rerr)
 	}
@@ -215,16 +196,8 @@ func TestBlockPoolGrowsWhenStarved(t *testing.T) {
 		}
 		r := startBlockReader(f, readAt(f), st.Size(), pool)
 		defer r.close()
-		for {
-			b, err := r.next(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b == nil {
-				return
-			}
-			time.Sleep(perBlock)
-			pool.recycle(b)
+		if err := r.each(context.Background(), func([]byte) error { time.Sleep(perBlock); return nil }); err != nil {
+			t.Fatal(err)
 		}
 	}
 	geo := directGeometry{block: 4096, depth: 16}

@@ -57,7 +57,7 @@ func newPart(cfg *config, rows int) *part {
 // so that the first copy of an event decides, as without a filter.
 func (p *part) addRecord(cfg *config, r *activity.Record, in *interner, keyBuf *[]byte) {
 	tg := r.TimeGenerated
-	p.span.add(Span{First: tg, Last: tg, OK: true})
+	p.span.Include(tg)
 	keep := cfg.filter == nil || cfg.filter.keep(r)
 	if cfg.latest > 0 {
 		p.latest = max(p.latest, tg)

@@ -108,6 +108,15 @@ type Span struct {
 	OK          bool
 }
 
+// Include widens s to hold ticks.
+func (s *Span) Include(ticks int64) {
+	if !s.OK {
+		*s = Span{First: ticks, Last: ticks, OK: true}
+		return
+	}
+	s.First, s.Last = min(s.First, ticks), max(s.Last, ticks)
+}
+
 func (s *Span) add(o Span) {
 	if !o.OK {
 		return
@@ -188,7 +197,7 @@ func run(ctx context.Context, paths []string, cols []string, opts Options, emit 
 		}
 	}
 	// Input the page cache cannot hold is read around it.
-	cfg.bypassCache = max(l.inputBytes, opts.InputBytes) > physicalMemory()/2 && !opts.noDirect
+	cfg.bypassCache = tooLargeForCache(max(l.inputBytes, opts.InputBytes)) && !opts.noDirect
 	if cfg.dedupe {
 		l.dedupe = newDeduper(opts.DedupeWindow)
 	}
@@ -220,8 +229,7 @@ type job struct {
 	buf     []byte
 	pooled  bool     // buf belongs to the pool
 	mapped  *mapping // data lies in this file mapping
-	block   *dblock  // data lies in this block of blocks
-	blocks  *blockPool
+	block   *dblock  // data lies in this direct I/O block
 	data    []byte
 	tooLong int
 	err     error
@@ -298,7 +306,7 @@ func (l *loader) run(parent context.Context, files []string) error {
 					}
 				}
 				if j.block != nil {
-					j.blocks.recycle(j.block)
+					j.block.pool.recycle(j.block)
 				}
 				j.buf, j.data, j.block = nil, nil, nil
 				close(j.done)

@@ -130,7 +130,7 @@ func (t *FileTable) Scan(ctx context.Context, req exec.ScanRequest, emit func(*b
 // not loaded yet. The caller holds t.mu.
 func (t *FileTable) ensure(ctx context.Context, cols []string, rows rowSet) (*exec.MemTable, error) {
 	if rows.latest > 0 && t.spanOK {
-		rows = rowSet{conjs: [][]exec.Pred{{timePred(">=", t.last.Add(-rows.latest))}}}
+		rows = Window{From: t.last.Add(-rows.latest)}.rows()
 	}
 	if t.table != nil && (t.cols == nil || covers(t.cols, cols)) && t.rows.covers(rows) {
 		return t.table, nil
@@ -165,7 +165,7 @@ func (t *FileTable) ensure(ctx context.Context, cols []string, rows rowSet) (*ex
 	switch {
 	case rows.latest > 0 && ld.SpanOK:
 		// Every row at or after the latest minus the window is held.
-		rows = rowSet{conjs: [][]exec.Pred{{timePred(">=", ld.Last.Add(-rows.latest))}}}
+		rows = Window{From: ld.Last.Add(-rows.latest)}.rows()
 	case rows.latest > 0:
 		rows = rowSet{all: true} // no rows at all
 	}
@@ -269,7 +269,13 @@ func (t *FileTable) stopRecording(ctx context.Context, ok bool) error {
 // generic decoders.
 func ScanLoader(ctx context.Context, paths []string, spec LoadSpec, opts source.Options) (*Loaded, error) {
 	t, rep, span, err := scan.LoadSpan(ctx, paths, spec.Columns, scan.Options{Options: opts, Filter: spec.Filter, Latest: spec.Latest})
-	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}, err
+	return loaded(t, rep, span), err
+}
+
+// loaded returns a loader's result from a table, its report and the span
+// of the rows read.
+func loaded(t *exec.MemTable, rep *source.Report, span scan.Span) *Loaded {
+	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(span.First), Last: types.TimeFromTicks(span.Last), SpanOK: span.OK}
 }
 
 // LoadActivityColumns reads paths with the generic decoders into an
@@ -281,16 +287,9 @@ func LoadActivityColumns(ctx context.Context, paths []string, spec LoadSpec, opt
 		return nil, err
 	}
 	var batches []*batch.Batch
-	var lo, hi int64
-	ok := false
+	var span scan.Span
 	rep, err := source.Read(ctx, paths, opts, func(r *activity.Record) error {
-		if !ok || r.TimeGenerated < lo {
-			lo = r.TimeGenerated
-		}
-		if !ok || r.TimeGenerated > hi {
-			hi = r.TimeGenerated
-		}
-		ok = true
+		span.Include(r.TimeGenerated)
 		if full := b.Append(r); full != nil {
 			batches = append(batches, full)
 		}
@@ -306,5 +305,5 @@ func LoadActivityColumns(ctx context.Context, paths []string, spec LoadSpec, opt
 	if err != nil {
 		return &Loaded{Report: rep}, fmt.Errorf("building the %s table: %w", ActivityTable, err)
 	}
-	return &Loaded{Table: t, Report: rep, First: types.TimeFromTicks(lo), Last: types.TimeFromTicks(hi), SpanOK: ok}, nil
+	return loaded(t, rep, span), nil
 }

@@ -64,7 +64,6 @@ func activityArgs(p *planner, op *syntax.EvaluateOp, in Node, nConst int) (*acti
 	return a, nil
 }
 
-// ticksArg returns a datetime or timespan constant as ticks.
 // ticksArgs reads consts[i], named names[i], as ticks for every name; the
 // arguments at positions posFrom up to (not including) posTo must be
 // positive.
@@ -80,6 +79,7 @@ func ticksArgs(p *planner, op *syntax.EvaluateOp, consts []types.Value, names []
 	return v, nil
 }
 
+// ticksArg returns a datetime or timespan constant as ticks.
 func ticksArg(p *planner, op *syntax.EvaluateOp, v types.Value, what string, positive bool) (int64, error) {
 	switch v.Type {
 	case types.DateTime, types.TimeSpan, types.Long, types.Int:

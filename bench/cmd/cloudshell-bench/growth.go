@@ -44,25 +44,15 @@ func runGrowth(ctx context.Context, c *config) error {
 	for r := 0; r < c.runs; r++ {
 		for _, s := range sides {
 			for i, e := range s.engines {
-				if c.cold {
-					if err := dropCaches(); err != nil {
-						return err
-					}
-				}
-				m, err := measure(ctx, e.args, os.DevNull)
+				m, err := c.timed(ctx, e, fmt.Sprintf("run %d %-8s %9d rows ", r+1, e.name, s.c.rows))
 				if err != nil {
-					return fmt.Errorf("%s on %d rows, run %d: %w", e.name, s.c.rows, r+1, err)
+					return err
 				}
 				s.samples[i] = append(s.samples[i], m)
-				fmt.Fprintf(os.Stderr, "run %d %-8s %9d rows  wall %.2fs cpu %.2fs rss %d MiB\n", r+1, e.name, s.c.rows, m.wall.Seconds(), m.cpu.Seconds(), m.maxRSS>>20)
 			}
 		}
 	}
-	cache := "data in the page cache when it fits"
-	if c.cold {
-		cache = "page cache dropped before every run"
-	}
-	fmt.Printf("\ngrowth from %d to %d rows, seed %d, medians of %d interleaved rounds, %s\n", sides[0].c.rows, sides[1].c.rows, c.seed, c.runs, cache)
+	fmt.Printf("\ngrowth from %d to %d rows, seed %d, medians of %d interleaved rounds, %s\n", sides[0].c.rows, sides[1].c.rows, c.seed, c.runs, c.cacheNote())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "rows\tengine\twall s\tuser+sys s\tpeak RSS MiB\t")
 	for _, s := range sides {

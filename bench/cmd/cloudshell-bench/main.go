@@ -327,17 +327,11 @@ func run(ctx context.Context, c *config) error {
 		samples := make([][]sample, len(engines))
 		for r := 0; r < c.runs; r++ {
 			for i, e := range engines {
-				if c.cold {
-					if err := dropCaches(); err != nil {
-						return err
-					}
-				}
-				s, err := measure(ctx, e.args, os.DevNull)
+				s, err := c.timed(ctx, e, fmt.Sprintf("run %d %-8s %-7s", r+1, e.name, format))
 				if err != nil {
-					return fmt.Errorf("%s on %s, run %d: %w", e.name, format, r+1, err)
+					return err
 				}
 				samples[i] = append(samples[i], s)
-				fmt.Fprintf(os.Stderr, "run %d %-8s %-7s wall %.2fs cpu %.2fs rss %d MiB\n", r+1, e.name, format, s.wall.Seconds(), s.cpu.Seconds(), s.maxRSS>>20)
 			}
 		}
 		if len(engines) == 2 {
@@ -351,11 +345,7 @@ func run(ctx context.Context, c *config) error {
 		fmt.Println("correctness-only run passed")
 		return nil
 	}
-	cache := "data in the page cache when it fits"
-	if c.cold {
-		cache = "page cache dropped before every run"
-	}
-	fmt.Printf("\n%d rows, seed %d, now %s, medians of %d runs, %s\n", c.rows, c.seed, now, c.runs, cache)
+	fmt.Printf("\n%d rows, seed %d, now %s, medians of %d runs, %s\n", c.rows, c.seed, now, c.runs, c.cacheNote())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "format\tengine\twall s\tuser+sys s\tpeak RSS MiB\t")
 	for _, t := range tables {
@@ -426,6 +416,30 @@ func measure(ctx context.Context, argv []string, outPath string) (sample, error)
 		s.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
 	}
 	return s, nil
+}
+
+// timed runs engine e once for timing (after dropping the page cache with
+// --cold) and prints the sample after label.
+func (c *config) timed(ctx context.Context, e engine, label string) (sample, error) {
+	if c.cold {
+		if err := dropCaches(); err != nil {
+			return sample{}, err
+		}
+	}
+	s, err := measure(ctx, e.args, os.DevNull)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w", label, err)
+	}
+	fmt.Fprintf(os.Stderr, "%s wall %.2fs cpu %.2fs rss %d MiB\n", label, s.wall.Seconds(), s.cpu.Seconds(), s.maxRSS>>20)
+	return s, nil
+}
+
+// cacheNote says where the timed runs found the data.
+func (c *config) cacheNote() string {
+	if c.cold {
+		return "page cache dropped before every run"
+	}
+	return "data in the page cache when it fits"
 }
 
 // dropCaches writes dirty pages out and empties the page cache.
